@@ -1,0 +1,2 @@
+export * from './jsonl';
+export * from './store';

@@ -1,0 +1,3 @@
+export * from './artifacts';
+export * from './schema';
+export * from './trainer';
