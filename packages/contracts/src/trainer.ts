@@ -19,7 +19,10 @@ export const EncoderRef = z.object({
   name: z.string().min(1),
   path: z.string().min(1).optional(),
   /** SHA-256 over the encoder's weight and tokenizer files; part of a stage's identity. */
-  weightsHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  weightsHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 export type EncoderRef = z.infer<typeof EncoderRef>;
 
@@ -88,7 +91,11 @@ export const TrainStageOutput = z.object({
   device: z.string(),
   precision: Precision,
   resumedFromEpoch: z.int().min(0),
-  seconds: z.object({ total: z.number().min(0), training: z.number().min(0), eval: z.number().min(0) }),
+  seconds: z.object({
+    total: z.number().min(0),
+    training: z.number().min(0),
+    eval: z.number().min(0),
+  }),
 });
 export type TrainStageOutput = z.infer<typeof TrainStageOutput>;
 

@@ -1,0 +1,68 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+// Lint holds the architecture: workflow code stays deterministic (no Node built-ins, no I/O),
+// floating promises are errors, packages log through the structured logger, not the console.
+export default tseslint.config(
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '.data/**',
+      'packages/db/src/generated/**',
+      'apps/web/dist/**',
+      'apps/trainer/**',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'max-len': [
+        'error',
+        {
+          code: 100,
+          ignoreUrls: true,
+          ignoreStrings: true,
+          ignoreTemplateLiterals: true,
+          ignoreRegExpLiterals: true,
+        },
+      ],
+    },
+  },
+  {
+    files: ['packages/**/src/**/*.ts'],
+    rules: { 'no-console': 'error' },
+  },
+  {
+    files: [
+      'packages/orchestration/src/**/workflows.ts',
+      'packages/orchestration/src/**/workflow-*.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'path', 'child_process', 'crypto', 'os'],
+              message: 'no Node built-ins in workflow code',
+            },
+            {
+              group: ['@ttpgrid/db', '@ttpgrid/artifacts', '@ttpgrid/config', 'pg', '@prisma/*'],
+              message: 'no I/O in workflow code',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Idempotent setup shared by both README commands. A second run with everything present takes
+# seconds: each step is skipped when the hash of its inputs matches the stamp it left.
+#   bash infra/setup.sh            npm packages, Prisma client, the trainer's Python environment
+#   bash infra/setup.sh --for-tests  the same, plus Debian's chromium and docker-compose
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+for_tests=false
+[[ "${1:-}" == "--for-tests" ]] && for_tests=true
+
+stamps="$root/.data/stamps"
+mkdir -p "$stamps"
+export TURBO_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1 PRISMA_HIDE_UPDATE_MESSAGE=1
+
+say() { printf 'setup: %s\n' "$*" >&2; }
+hash_of() { cat "$@" | sha256sum | cut -c1-16; }
+stamp_matches() { [[ -f "$stamps/$1" && "$(cat "$stamps/$1")" == "$2" ]]; }
+
+check_node() {
+  local major
+  major="$(node -p 'process.versions.node.split(".")[0]')"
+  if (( major < 20 )); then
+    say "Node.js 20 or newer is required (found $(node --version))"
+    exit 1
+  fi
+}
+
+install_npm_packages() {
+  local want
+  want="$(hash_of package-lock.json)"
+  if stamp_matches npm "$want" && [[ -d node_modules/.bin ]]; then
+    return
+  fi
+  say "installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$want" > "$stamps/npm"
+}
+
+generate_prisma_client() {
+  local want
+  want="$(hash_of prisma/schema.prisma package-lock.json)"
+  if stamp_matches prisma "$want" && [[ -f packages/db/src/generated/client.ts ]]; then
+    return
+  fi
+  say "generating the Prisma client"
+  bash prisma/generate.sh
+  echo "$want" > "$stamps/prisma"
+}
+
+# The trainer's environment is large (torch from PyPI brings CUDA libraries), so it lives
+# outside the clone, named by the hash of the pinned requirements, and fresh clones reuse it.
+build_python_env() {
+  local hash venv
+  hash="$(sha256sum apps/trainer/requirements.txt | cut -c1-12)"
+  venv="${TTPGRID_VENV:-$HOME/.cache/ttpgrid/venv-$hash}"
+  if [[ -f "$venv/.complete" ]]; then
+    return
+  fi
+  mkdir -p "$(dirname "$venv")"
+  exec 9>"$venv.lock"
+  flock 9
+  if [[ -f "$venv/.complete" ]]; then
+    return
+  fi
+  say "building the Python environment in $venv (torch is large: several minutes)"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r apps/trainer/requirements.txt
+  touch "$venv/.complete"
+}
+
+install_debian_packages() {
+  local missing=()
+  [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+  command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+  if (( ${#missing[@]} == 0 )); then
+    return
+  fi
+  say "installing Debian packages: ${missing[*]}"
+  local sudo=""
+  (( EUID == 0 )) || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+}
+
+check_node
+install_npm_packages
+generate_prisma_client
+build_python_env
+if $for_tests; then
+  install_debian_packages
+fi
+say "ready"

@@ -1,0 +1,3 @@
+// Every workflow the TypeScript worker registers. Workflow code runs in Temporal's sandbox:
+// nothing here may import Node built-ins or do I/O (lint enforces it).
+export * from './roundtrip/workflows';
