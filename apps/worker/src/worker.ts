@@ -1,3 +1,4 @@
+import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 
 import { LocalArtifactStore } from '@ttpgrid/artifacts';
@@ -23,17 +24,30 @@ export async function startCpuWorker(config: TtpgridConfig): Promise<RunningWork
   const db = createDatabase(config.databaseUrl);
   const store = new LocalArtifactStore(config.artifactDir);
 
+  const clientConnection = await Connection.connect({ address: config.temporalAddress });
+  const client = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
+  const activities = createActivities({
+    store,
+    db,
+    client,
+    cpuTaskQueue: config.cpuTaskQueue,
+    trainerTaskQueue: config.trainerTaskQueue,
+  });
+
   const worker = await Worker.create({
     connection,
     namespace: config.temporalNamespace,
     taskQueue: config.cpuTaskQueue,
     workflowsPath: WORKFLOWS_PATH,
-    activities: createActivities({ store, db }),
+    activities,
+    // Waiting on a shared stage holds an activity slot for the whole stage, so allow many.
+    maxConcurrentActivityTaskExecutions: 200,
   });
   log.info('worker started', { taskQueue: config.cpuTaskQueue });
 
   const run = worker.run().finally(async () => {
     await db.$disconnect();
+    await clientConnection.close();
     await connection.close();
     log.info('worker stopped', { taskQueue: config.cpuTaskQueue });
   });

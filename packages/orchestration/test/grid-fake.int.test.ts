@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { LocalArtifactStore } from '@ttpgrid/artifacts';
+import { loadConfig, type TtpgridConfig } from '@ttpgrid/config';
+import { createDatabase } from '@ttpgrid/db';
+import { parseGridSpecText, type GridSpec } from '@ttpgrid/grid';
+import { startCpuWorker, type RunningWorker } from '@ttpgrid/worker';
+
+import { FakeTrainer } from '../../../test/support/fake-trainer';
+import { cancelExperiment, createActivities, retryFailedRuns, submitExperiment } from '../src';
+
+const baseConfig = loadConfig();
+const config: TtpgridConfig = {
+  ...baseConfig,
+  cpuTaskQueue: `cpu-${randomUUID()}`,
+  trainerTaskQueue: `fake-gpu-${randomUUID()}`,
+};
+const db = createDatabase(config.databaseUrl);
+const store = new LocalArtifactStore(config.artifactDir);
+const trainer = new FakeTrainer(store);
+let connection: Connection;
+let client: Client;
+let worker: RunningWorker;
+let stopTrainer: () => Promise<void>;
+
+function grid(name: string, body: string): GridSpec {
+  return parseGridSpecText(`name: ${name}\nencoders: [minilm-l6]\nmode: probe\n${body}`);
+}
+
+async function submit(spec: GridSpec, idempotencyKey?: string) {
+  return submitExperiment(spec, { config, db, store, client, idempotencyKey });
+}
+
+async function waitForStatus(experimentId: string, wanted: string[], timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const experiment = await db.experiment.findUniqueOrThrow({ where: { id: experimentId } });
+    if (wanted.includes(experiment.status)) return experiment;
+    if (Date.now() > deadline) throw new Error(`experiment still ${experiment.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+beforeAll(async () => {
+  connection = await Connection.connect({ address: config.temporalAddress });
+  client = new Client({ connection, namespace: config.temporalNamespace });
+  worker = await startCpuWorker(config);
+  stopTrainer = await trainer.start(config.temporalAddress, config.trainerTaskQueue);
+});
+
+afterAll(async () => {
+  await worker?.shutdown();
+  await stopTrainer?.();
+  await connection?.close();
+  await db.$disconnect();
+});
+
+describe('grid workflows with a fake trainer on real Temporal and Postgres', () => {
+  it('trains shared first stages once and records every run', async () => {
+    const before = trainer.trainedStages.length;
+    const spec = grid(
+      'sharing',
+      "cases: ['P', 'P>P', 'P+Asim>P']\nseeds: [1, 2]\n" + 'hyperparameters: {epochs: 2}\n',
+    );
+
+    const submission = await submit(spec);
+    expect(submission.runs).toBe(6);
+    expect(submission.stages).toBe(8);
+    await waitForStatus(submission.experimentId, ['succeeded']);
+
+    expect(trainer.trainedStages.length - before).toBe(8);
+    const runs = await db.run.findMany({ where: { experimentId: submission.experimentId } });
+    expect(runs.every((run) => run.status === 'succeeded' && run.microF1 !== null)).toBe(true);
+    const metrics = await db.classMetric.count({ where: { runId: { in: runs.map((r) => r.id) } } });
+    expect(metrics).toBeGreaterThan(6 * 50);
+
+    const twoStage = runs.find((run) => run.caseName === 'P>P' && run.seed === 1);
+    const oneStage = runs.find((run) => run.caseName === 'P' && run.seed === 1);
+    expect(twoStage?.stageKeys[0]).toBe(oneStage?.stageKeys[0]);
+    const second = trainer.trainedInputs.find((input) => input.stageKey === twoStage?.stageKeys[1]);
+    const parent = await db.stage.findUniqueOrThrow({ where: { key: oneStage?.stageKeys[0] } });
+    expect(second?.init).toEqual({
+      kind: 'parent',
+      checkpointKey: parent.checkpointKey,
+      parentStageKey: parent.key,
+    });
+  });
+
+  it('reuses stages trained by an earlier experiment', async () => {
+    const spec = grid('reuse', "cases: ['P', 'P>P']\nseeds: [1]\nhyperparameters: {epochs: 2}\n");
+    const first = await submit(spec);
+    await waitForStatus(first.experimentId, ['succeeded']);
+    const trained = trainer.trainedStages.length;
+
+    const second = await submit(spec);
+    expect(second.cachedStages).toBe(2);
+    await waitForStatus(second.experimentId, ['succeeded']);
+    expect(trainer.trainedStages.length).toBe(trained);
+  });
+
+  it('returns the same experiment for a repeated idempotency key', async () => {
+    const spec = grid('idem', "cases: ['P']\nseeds: [1]\nhyperparameters: {epochs: 2}\n");
+    const key = `key-${randomUUID()}`;
+
+    const first = await submit(spec, key);
+    const again = await submit(spec, key);
+    expect(again.experimentId).toBe(first.experimentId);
+    expect(again.created).toBe(false);
+    await waitForStatus(first.experimentId, ['succeeded']);
+  });
+
+  it('shares a stage in flight between two experiments started together', async () => {
+    trainer.trainDelayMs = 1500;
+    const before = trainer.trainedStages.length;
+    const spec = grid('inflight', "cases: ['P']\nseeds: [77]\nhyperparameters: {epochs: 3}\n");
+
+    const [a, b] = await Promise.all([submit(spec), submit(spec)]);
+    await Promise.all([
+      waitForStatus(a.experimentId, ['succeeded']),
+      waitForStatus(b.experimentId, ['succeeded']),
+    ]);
+    trainer.trainDelayMs = 0;
+
+    expect(trainer.trainedStages.length - before).toBe(1);
+    const runA = await db.run.findFirstOrThrow({ where: { experimentId: a.experimentId } });
+    const runB = await db.run.findFirstOrThrow({ where: { experimentId: b.experimentId } });
+    expect(runA.microF1).toBe(runB.microF1);
+  });
+
+  it('fails one run without stopping the others, then retries the failed run', async () => {
+    trainer.failSeeds = new Set([13]);
+    const spec = grid('failing', "cases: ['P']\nseeds: [12, 13]\nhyperparameters: {epochs: 2}\n");
+
+    const submission = await submit(spec);
+    await waitForStatus(submission.experimentId, ['completed_with_failures']);
+    const failed = await db.run.findFirstOrThrow({
+      where: { experimentId: submission.experimentId, seed: 13 },
+    });
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toContain('fake failure for seed 13');
+
+    trainer.failSeeds = new Set();
+    const retry = await retryFailedRuns(client, db, config, submission.experimentId);
+    expect(retry.retried).toBe(1);
+    await waitForStatus(submission.experimentId, ['succeeded']);
+  });
+
+  it('cancels a running experiment and its stages', async () => {
+    trainer.blockTraining = true;
+    const spec = grid('cancel', "cases: ['P']\nseeds: [99]\nhyperparameters: {epochs: 2}\n");
+    const submission = await submit(spec);
+    await waitForStatus(submission.experimentId, ['running']);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+
+    await cancelExperiment(client, db, submission.experimentId);
+    await waitForStatus(submission.experimentId, ['cancelled']);
+    trainer.blockTraining = false;
+
+    const run = await db.run.findFirstOrThrow({ where: { experimentId: submission.experimentId } });
+    expect(run.status).toBe('cancelled');
+    const stage = await db.stage.findUniqueOrThrow({ where: { key: run.stageKeys[0] } });
+    await expect
+      .poll(async () => (await db.stage.findUnique({ where: { key: stage.key } }))?.status)
+      .toBe('cancelled');
+  });
+
+  it('writes run metrics idempotently when the recording activity is retried', async () => {
+    const run = await db.run.findFirstOrThrow({
+      where: { status: 'succeeded', predictionsKey: { not: null } },
+    });
+    const activities = createActivities({
+      store,
+      db,
+      client,
+      cpuTaskQueue: config.cpuTaskQueue,
+      trainerTaskQueue: config.trainerTaskQueue,
+    });
+    const before = await db.classMetric.findMany({ where: { runId: run.id } });
+
+    await activities.recordRunResult(run.experimentId, run.id, run.predictionsKey ?? '');
+    await activities.recordRunResult(run.experimentId, run.id, run.predictionsKey ?? '');
+    const after = await db.classMetric.findMany({ where: { runId: run.id } });
+    const again = await db.run.findUniqueOrThrow({ where: { id: run.id } });
+
+    expect(after).toHaveLength(before.length);
+    expect(again.microF1).toBe(run.microF1);
+    expect(again.macroF1).toBe(run.macroF1);
+  });
+});
