@@ -1,6 +1,10 @@
 import type { Command } from 'commander';
 
+import { registerDataCommands } from './data';
+import { registerPlanCommand } from './plan';
+
 /** Registers every subcommand on the root program. */
 export function registerCommands(program: Command) {
-  void program;
+  registerDataCommands(program);
+  registerPlanCommand(program);
 }

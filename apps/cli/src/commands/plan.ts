@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+
+import { loadConfig, type TtpgridConfig } from '@ttpgrid/config';
+import { createDatabase, type Database } from '@ttpgrid/db';
+import { PlanError } from '@ttpgrid/grid';
+import { reportPlan, type PlanReport } from '@ttpgrid/orchestration';
+
+import { CliError, EXIT } from '../exit-codes';
+import { readSpecFile } from '../spec-file';
+
+/** `ttpgrid plan <spec>`: runs, unique and naive stages, cached stages; needs no service. */
+export function registerPlanCommand(program: Command) {
+  program
+    .command('plan')
+    .argument('<spec>', 'grid spec file (YAML or JSON)')
+    .description('expand a grid into runs and stages, and count what is already trained')
+    .option('--json', 'print one JSON object')
+    .action(async (path: string, options: { json?: boolean }) => {
+      const { spec } = await readSpecFile(path);
+      const config = loadConfig();
+      const db = await connectIfReachable(config);
+      try {
+        const report = await reportPlan(spec, config, db).catch((error: unknown) => {
+          if (error instanceof PlanError) throw new CliError(error.message, EXIT.badInput);
+          throw error;
+        });
+        process.stdout.write(
+          options.json ? `${JSON.stringify(report, null, 2)}\n` : render(report),
+        );
+      } finally {
+        await db?.$disconnect();
+      }
+    });
+}
+
+/** Postgres is optional for planning: without it, cached stages are reported as null. */
+async function connectIfReachable(config: TtpgridConfig): Promise<Database | null> {
+  const db = createDatabase(config.databaseUrl);
+  try {
+    await Promise.race([
+      db.$queryRaw`SELECT 1 FROM "Stage" LIMIT 1`,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 3000)),
+    ]);
+    return db;
+  } catch {
+    await db.$disconnect().catch(() => undefined);
+    return null;
+  }
+}
+
+function render(report: PlanReport): string {
+  const cached =
+    report.cachedStages === null ? 'unknown (database not reachable)' : report.cachedStages;
+  const estimate =
+    report.estimatedSeconds === null
+      ? 'no measured rate yet for these encoders'
+      : `${formatDuration(report.estimatedSeconds)} at measured rates`;
+  return [
+    `grid ${report.name}${report.provisional ? ' (provisional: some encoders are not installed)' : ''}`,
+    `  runs                 ${report.runs}`,
+    `  stages (unique)      ${report.stages}`,
+    `  stages (no sharing)  ${report.naiveStages}`,
+    `  stages cached        ${cached}`,
+    `  dataset versions     ${report.datasetVersions.join(', ')}`,
+    `  encoders             ${report.encoders.join(', ')}  (mode ${report.mode.join(', ')})`,
+    `  compute to do        ${report.exampleEpochsToTrain.toLocaleString('en')} example-epochs; ${estimate}`,
+    '',
+  ].join('\n');
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds < 120) return `${Math.round(seconds)} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
