@@ -8,8 +8,9 @@ import { createProgram } from './program';
 
 async function main(argv: string[]) {
   const program = createProgram();
-  registerCommands(program);
+  // Before the subcommands exist, so that they inherit it and bad options exit with 2.
   program.exitOverride();
+  registerCommands(program);
   await program.parseAsync(argv);
 }
 
