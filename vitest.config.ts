@@ -16,7 +16,11 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['packages/**/test/**/*.int.test.ts', 'apps/**/test/**/*.int.test.ts'],
+          include: [
+            'packages/**/test/**/*.int.test.ts',
+            'apps/**/test/**/*.int.test.ts',
+            'infra/test/**/*.int.test.ts',
+          ],
           exclude: ['**/node_modules/**'],
           globalSetup: ['test/support/global-setup.ts'],
           fileParallelism: false,

@@ -5,6 +5,7 @@ import { LocalArtifactStore } from '@ttpgrid/artifacts';
 import { createLogger, type TtpgridConfig } from '@ttpgrid/config';
 import { createDatabase } from '@ttpgrid/db';
 import { createActivities, WORKFLOWS_PATH } from '@ttpgrid/orchestration';
+import { createMetrics, startMetricsServer, type MetricsServer } from '@ttpgrid/telemetry';
 
 const log = createLogger('worker');
 
@@ -26,10 +27,13 @@ export async function startCpuWorker(config: TtpgridConfig): Promise<RunningWork
 
   const clientConnection = await Connection.connect({ address: config.temporalAddress });
   const client = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
+  const metrics = createMetrics({ defaultLabels: { component: 'worker' } });
+  const metricsServer = await startWorkerMetrics(config, metrics.registry);
   const activities = createActivities({
     store,
     db,
     client,
+    metrics,
     cpuTaskQueue: config.cpuTaskQueue,
     trainerTaskQueue: config.trainerTaskQueue,
   });
@@ -46,6 +50,7 @@ export async function startCpuWorker(config: TtpgridConfig): Promise<RunningWork
   log.info('worker started', { taskQueue: config.cpuTaskQueue });
 
   const run = worker.run().finally(async () => {
+    await metricsServer?.close();
     await db.$disconnect();
     await clientConnection.close();
     await connection.close();
@@ -60,6 +65,19 @@ export async function startCpuWorker(config: TtpgridConfig): Promise<RunningWork
       await run;
     },
   };
+}
+
+/** Port 0 turns the worker's own /metrics endpoint off (tests run several workers). */
+async function startWorkerMetrics(
+  config: TtpgridConfig,
+  registry: Parameters<typeof startMetricsServer>[1],
+): Promise<MetricsServer | null> {
+  if (config.workerMetricsPort === 0) return null;
+  const server = await startMetricsServer(config.workerMetricsPort, registry, {
+    host: config.workerMetricsHost,
+  });
+  log.info('worker metrics served', { url: server.url });
+  return server;
 }
 
 let runtimeInstalled = false;

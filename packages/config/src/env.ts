@@ -32,6 +32,9 @@ const EnvSchema = z.object({
   TTPGRID_WRITE_TOKEN: optionalText,
   TTPGRID_READ_TOKEN: optionalText,
   TTPGRID_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** Loopback by default; containers set 0.0.0.0 so that Prometheus can scrape the worker. */
+  TTPGRID_WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  TTPGRID_API_HOST: z.string().min(1).default('127.0.0.1'),
   TTPGRID_VENV: optionalText,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
@@ -79,6 +82,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     writeToken: values.TTPGRID_WRITE_TOKEN,
     readToken: values.TTPGRID_READ_TOKEN,
     workerMetricsPort: values.TTPGRID_WORKER_METRICS_PORT,
+    workerMetricsHost: values.TTPGRID_WORKER_METRICS_HOST,
+    apiHost: values.TTPGRID_API_HOST,
     venvDir: resolve(values.TTPGRID_VENV ?? defaultVenvDir()),
     logLevel: values.LOG_LEVEL,
   };

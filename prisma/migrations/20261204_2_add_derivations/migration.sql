@@ -14,3 +14,4 @@ CREATE INDEX "Derivation_kind_idx" ON "Derivation"("kind");
 
 -- AlterTable
 ALTER TABLE "Experiment" ADD COLUMN "planKey" TEXT;
+ALTER TABLE "Experiment" ADD COLUMN "progress" JSONB;

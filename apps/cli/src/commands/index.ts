@@ -2,9 +2,11 @@ import type { Command } from 'commander';
 
 import { registerDataCommands } from './data';
 import { registerPlanCommand } from './plan';
+import { registerRunCommand } from './run';
 
 /** Registers every subcommand on the root program. */
 export function registerCommands(program: Command) {
   registerDataCommands(program);
   registerPlanCommand(program);
+  registerRunCommand(program);
 }

@@ -18,6 +18,7 @@ import { createLogger } from '@ttpgrid/config';
 import type {
   EmbedSentencesInput,
   EmbedSentencesOutput,
+  EvaluateInput,
   PredictionRow,
   TrainStageOutput,
 } from '@ttpgrid/contracts';
@@ -31,6 +32,7 @@ import {
   type PlannedStage,
 } from '@ttpgrid/grid';
 import { classificationReport, macroF1Split } from '@ttpgrid/metrics';
+import { recordFinishedStage, type TtpgridMetrics } from '@ttpgrid/telemetry';
 
 import type { StoredPlan } from './plan-store';
 import {
@@ -41,6 +43,7 @@ import {
   type ComposedTrainingSet,
   type EmbeddingsRef,
   type ExperimentPlanSummary,
+  type ExperimentProgress,
   type StageEmbeddings,
   type StageOutcome,
 } from './types';
@@ -51,6 +54,7 @@ export interface GridActivityDependencies {
   store: ArtifactStore;
   db: Database;
   client: Client;
+  metrics?: TtpgridMetrics;
   trainerTaskQueue: string;
   cpuTaskQueue: string;
 }
@@ -159,6 +163,27 @@ export function createGridActivities(deps: GridActivityDependencies) {
       });
     },
 
+    async lookupPredictions(request: EvaluateInput): Promise<string | null> {
+      const found = await db.derivation.findUnique({
+        where: { identity: predictionsIdentity(request) },
+      });
+      return found && (await store.has(found.artifactKey)) ? found.artifactKey : null;
+    },
+
+    async recordPredictions(request: EvaluateInput, predictionsKey: string) {
+      const identity = predictionsIdentity(request);
+      await db.derivation.upsert({
+        where: { identity },
+        create: {
+          identity,
+          kind: 'predictions',
+          artifactKey: predictionsKey,
+          parameters: json(request),
+        },
+        update: { artifactKey: predictionsKey },
+      });
+    },
+
     async composeStageTrainingSet(
       stage: PlannedStage,
       embeddings: StageEmbeddings | null,
@@ -172,7 +197,7 @@ export function createGridActivities(deps: GridActivityDependencies) {
       composed: ComposedTrainingSet,
     ): Promise<StageOutcome> {
       const onGpu = output.device.startsWith('cuda');
-      await db.stage.update({
+      const finished = await db.stage.update({
         where: { key: stageKey },
         data: {
           status: STAGE_STATUS.succeeded,
@@ -204,11 +229,15 @@ export function createGridActivities(deps: GridActivityDependencies) {
       });
     },
 
-    async markExperiment(experimentId: string, status: string) {
+    async markExperiment(experimentId: string, status: string, progress?: ExperimentProgress) {
       const finished = status === EXPERIMENT_STATUS.cancelled;
       await db.experiment.update({
         where: { id: experimentId },
-        data: { status, finishedAt: finished ? new Date() : null },
+        data: {
+          status,
+          finishedAt: finished ? new Date() : null,
+          ...(progress ? { progress: json(progress) } : {}),
+        },
       });
       if (finished) {
         await db.run.updateMany({
@@ -219,14 +248,14 @@ export function createGridActivities(deps: GridActivityDependencies) {
     },
 
     /** Sets the final status from the runs: succeeded, or completed with failures. */
-    async completeExperiment(experimentId: string): Promise<string> {
+    async completeExperiment(experimentId: string, progress?: ExperimentProgress): Promise<string> {
       const failed = await db.run.count({
         where: { experimentId, status: { not: RUN_STATUS.succeeded } },
       });
       const status = failed === 0 ? EXPERIMENT_STATUS.succeeded : EXPERIMENT_STATUS.partial;
       await db.experiment.update({
         where: { id: experimentId },
-        data: { status, finishedAt: new Date() },
+        data: { status, finishedAt: new Date(), ...(progress ? { progress: json(progress) } : {}) },
       });
       return status;
     },
@@ -316,6 +345,11 @@ function embeddingsIdentity(request: EmbedSentencesInput, weightsHash: string): 
     pooling: request.pooling,
     maxLength: request.maxLength,
   });
+}
+
+function predictionsIdentity(request: EvaluateInput): string {
+  const { batchSize: _batchSize, ...identity } = request;
+  return hashOf({ kind: 'predictions', ...identity });
 }
 
 async function composeAndStore(

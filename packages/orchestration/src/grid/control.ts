@@ -88,7 +88,15 @@ export async function experimentProgress(
     stagesCached: 0,
     stagesTrained: 0,
   };
-  if (!isActive(experiment.status)) return { ...fromRows, status: experiment.status };
+  if (!isActive(experiment.status)) {
+    const final = (experiment.progress ?? {}) as Partial<ExperimentProgress>;
+    return {
+      ...fromRows,
+      stagesCached: final.stagesCached ?? 0,
+      stagesTrained: final.stagesTrained ?? 0,
+      status: experiment.status,
+    };
+  }
 
   const live = await client.workflow
     .getHandle(experiment.workflowId)

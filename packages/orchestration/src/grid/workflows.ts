@@ -198,7 +198,7 @@ export async function experimentWorkflow(input: ExperimentWorkflowInput): Promis
     });
   }
 
-  const status = await cpu.completeExperiment(input.experimentId);
+  const status = await cpu.completeExperiment(input.experimentId, state.progress());
   log.info('experiment finished', { experimentId: input.experimentId, status });
   return status;
 }
@@ -206,7 +206,7 @@ export async function experimentWorkflow(input: ExperimentWorkflowInput): Promis
 async function finishCancelled(input: ExperimentWorkflowInput, state: ExperimentState) {
   await CancellationScope.nonCancellable(async () => {
     await cpu.releaseStages(input.experimentId);
-    await cpu.markExperiment(input.experimentId, 'cancelled');
+    await cpu.markExperiment(input.experimentId, 'cancelled', state.progress());
   });
   log.info('experiment cancelled', { experimentId: input.experimentId, ...state.progress() });
   return 'cancelled';
@@ -249,19 +249,8 @@ async function executeRun(run: RunTask, state: ExperimentState, input: Experimen
       checkpointKey = outcome.checkpointKey;
     }
 
-    const { inference } = trainerActivities(input.trainerTaskQueue);
-    const evaluation = await inference.evaluateCheckpoint({
-      contractVersion: 1,
-      encoder: run.encoder,
-      mode: run.mode,
-      checkpointKey,
-      evalSetKey: run.testKey,
-      labelSetKey: run.labelSetKey,
-      maxLength: run.maxLength,
-      batchSize: Math.max(run.batchSize, 32),
-      precision: run.precision,
-    });
-    await cpu.recordRunResult(input.experimentId, run.runId, evaluation.predictionsKey);
+    const predictionsKey = await evaluateOnTest(run, checkpointKey, input.trainerTaskQueue);
+    await cpu.recordRunResult(input.experimentId, run.runId, predictionsKey);
     state.succeeded += 1;
   } catch (error) {
     if (isCancellation(error)) throw error;
@@ -271,6 +260,28 @@ async function executeRun(run: RunTask, state: ExperimentState, input: Experimen
   } finally {
     state.running -= 1;
   }
+}
+
+/** Predictions of a checkpoint on the test split, computed once per checkpoint and split. */
+async function evaluateOnTest(run: RunTask, checkpointKey: string, trainerTaskQueue: string) {
+  const request: EvaluateInput = {
+    contractVersion: 1,
+    encoder: run.encoder,
+    mode: run.mode,
+    checkpointKey,
+    evalSetKey: run.testKey,
+    labelSetKey: run.labelSetKey,
+    maxLength: run.maxLength,
+    batchSize: Math.max(run.batchSize, 32),
+    precision: run.precision,
+  };
+  const cached = await cpu.lookupPredictions(request);
+  if (cached) return cached;
+
+  const { inference } = trainerActivities(trainerTaskQueue);
+  const evaluation = await inference.evaluateCheckpoint(request);
+  await cpu.recordPredictions(request, evaluation.predictionsKey);
+  return evaluation.predictionsKey;
 }
 
 function describeFailure(error: Error): string {

@@ -1,0 +1,158 @@
+import { Client, Connection } from '@temporalio/client';
+import type { Command } from 'commander';
+
+import { LocalArtifactStore } from '@ttpgrid/artifacts';
+import { createLogger, loadConfig, type TtpgridConfig } from '@ttpgrid/config';
+import { createDatabase, type Database } from '@ttpgrid/db';
+import { startDevStack, startTrainerWorker, type DevStack } from '@ttpgrid/devstack';
+import {
+  experimentProgress,
+  renderExperimentTable,
+  submitExperiment,
+  type Submission,
+} from '@ttpgrid/orchestration';
+import { startCpuWorker } from '@ttpgrid/worker';
+
+import { CliError, EXIT } from '../exit-codes';
+import { ProgressLine } from '../progress';
+import { readSpecFile } from '../spec-file';
+
+const log = createLogger('cli.run');
+
+interface RunOptions {
+  serve?: boolean;
+  verbose?: boolean;
+}
+
+/**
+ * `ttpgrid run [spec]`: the main job on one machine. Starts the embedded services (or uses
+ * DATABASE_URL / TEMPORAL_ADDRESS), the TypeScript worker and the Python trainer, submits the
+ * grid, follows it, prints its table from Postgres and stops what it started.
+ */
+export function registerRunCommand(program: Command) {
+  program
+    .command('run')
+    .argument('[spec]', 'grid spec file', 'experiments/smoke.yaml')
+    .description('run a grid end to end on this machine and print its result table')
+    .option('--serve', 'keep the API and UI up after the table, until Ctrl-C')
+    .option('--verbose', "show the trainer's log lines")
+    .action(async (path: string, options: RunOptions) => {
+      const { spec } = await readSpecFile(path);
+      const started = Date.now();
+      const session = await RunSession.open(loadConfig(), options);
+      try {
+        const submission = await session.submit(spec);
+        const status = await session.follow(submission);
+        await session.printTable(submission.experimentId);
+        const seconds = ((Date.now() - started) / 1000).toFixed(0);
+        process.stdout.write(
+          `\nexperiment ${submission.experimentId}: ${status} in ${seconds} s\n`,
+        );
+        if (options.serve) await session.serve();
+        if (status !== 'succeeded') throw new CliError(`grid ended ${status}`, EXIT.runsFailed);
+      } finally {
+        await session.close();
+      }
+    });
+}
+
+class RunSession {
+  private stopCallbacks: Array<() => Promise<unknown>> = [];
+  private connection!: Connection;
+  private client!: Client;
+  private db!: Database;
+
+  private constructor(
+    private config: TtpgridConfig,
+    private readonly options: RunOptions,
+  ) {}
+
+  static async open(config: TtpgridConfig, options: RunOptions) {
+    const session = new RunSession(config, options);
+    try {
+      await session.startServices();
+    } catch (error) {
+      await session.close();
+      throw error;
+    }
+    return session;
+  }
+
+  private async startServices() {
+    process.stdout.write('starting Postgres, the Temporal dev server and the workers …\n');
+    const stack: DevStack = await startDevStack(this.config);
+    this.stopCallbacks.push(() => stack.stop());
+    this.config = {
+      ...this.config,
+      databaseUrl: stack.databaseUrl,
+      temporalAddress: stack.temporalAddress,
+    };
+
+    this.db = createDatabase(this.config.databaseUrl);
+    this.stopCallbacks.push(() => this.db.$disconnect());
+    this.connection = await Connection.connect({ address: this.config.temporalAddress });
+    this.client = new Client({
+      connection: this.connection,
+      namespace: this.config.temporalNamespace,
+    });
+    this.stopCallbacks.push(() => this.connection.close());
+
+    const echo = this.options.verbose ? process.stderr : undefined;
+    const trainer = await startTrainerWorker(this.config, { echo });
+    this.stopCallbacks.push(() => trainer.stop());
+    const worker = await startCpuWorker(this.config);
+    this.stopCallbacks.push(() => worker.shutdown());
+    if (stack.temporalUiUrl) process.stdout.write(`Temporal UI: ${stack.temporalUiUrl}\n`);
+  }
+
+  async submit(spec: Parameters<typeof submitExperiment>[0]): Promise<Submission> {
+    const store = new LocalArtifactStore(this.config.artifactDir);
+    const submission = await submitExperiment(spec, {
+      config: this.config,
+      db: this.db,
+      store,
+      client: this.client,
+    });
+    process.stdout.write(
+      `experiment ${submission.experimentId}: ${submission.runs} runs, ` +
+        `${submission.stages} stages (${submission.cachedStages} already trained)\n`,
+    );
+    return submission;
+  }
+
+  async follow(submission: Submission): Promise<string> {
+    const line = new ProgressLine(process.stdout);
+    for (;;) {
+      const progress = await experimentProgress(this.client, this.db, submission.experimentId);
+      line.update(progress);
+      if (!['queued', 'running'].includes(progress.status)) {
+        line.finish();
+        return progress.status;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+
+  async printTable(experimentId: string) {
+    const table = await renderExperimentTable(this.db, experimentId, {
+      format: 'markdown',
+      repoRoot: this.config.repoRoot,
+    });
+    process.stdout.write(`\n${table.text ?? ''}\n`);
+  }
+
+  async serve() {
+    log.warn('--serve needs the API', { experiment: 'see apps/api' });
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+  }
+
+  async close() {
+    for (const stop of this.stopCallbacks.reverse()) {
+      await stop().catch((error: unknown) => log.warn('stop failed', { error }));
+    }
+    this.stopCallbacks = [];
+  }
+}

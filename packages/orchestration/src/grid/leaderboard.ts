@@ -1,0 +1,228 @@
+import type { Database, Prisma } from '@ttpgrid/db';
+import { parseCase, type GridSpec } from '@ttpgrid/grid';
+import {
+  buildTable,
+  defaultComparisons,
+  summarizeSeeds,
+  testComparisons,
+  type CaseComparison,
+  type ComparisonResult,
+  type MetricName,
+  type TableCell,
+} from '@ttpgrid/metrics';
+
+import { distinct, groupBy, loadResultRows, type Axes, type ResultRow } from './result-rows';
+import { finiteOrNull } from './results';
+
+export interface LeaderboardFilters {
+  experiment?: string;
+  datasetVersion?: string;
+  encoder?: string;
+  case?: string;
+  mode?: string;
+}
+
+export interface ScoreSummary {
+  mean: number | null;
+  std: number | null;
+  ci: { lower: number; upper: number; level: number } | null;
+}
+
+export interface LeaderboardCell {
+  experimentId: string;
+  experimentName: string;
+  datasetVersionId: string;
+  mode: string;
+  caseName: string;
+  encoder: string;
+  axes: Axes;
+  n: number;
+  micro: ScoreSummary;
+  macro: ScoreSummary;
+  minorityMacro: Omit<ScoreSummary, 'ci'>;
+  best: Record<MetricName, boolean>;
+  significant: Record<MetricName, boolean>;
+}
+
+export interface LeaderboardComparison {
+  experimentId: string;
+  encoder: string;
+  axes: Axes;
+  treatment: string;
+  baseline: string;
+  source: string;
+  metric: MetricName;
+  difference: number | null;
+  ci: { lower: number; upper: number; level: number } | null;
+  pValue: number | null;
+  adjustedP: number | null;
+  significant: boolean;
+}
+
+interface ExperimentInfo {
+  id: string;
+  name: string;
+  spec: GridSpec;
+}
+
+/**
+ * Cells of every visible (not archived) experiment, one per case × encoder × other axes, with
+ * the best and significance marks of that experiment's own table (Holm over its tests), and the
+ * spec's comparisons (default: each case against P plus the paper's claims) per experiment.
+ */
+export async function leaderboard(db: Database, filters: LeaderboardFilters = {}) {
+  const experiments = await visibleExperiments(db, filters);
+  const rows = await loadResultRows(db, {
+    experimentId: { in: experiments.map((experiment) => experiment.id) },
+  });
+  const byExperiment = groupBy(rows, (row) => row.experimentId);
+
+  const cells: LeaderboardCell[] = [];
+  const comparisons: LeaderboardComparison[] = [];
+  for (const experiment of experiments) {
+    const experimentRows = byExperiment.get(experiment.id) ?? [];
+    if (experimentRows.length === 0) continue;
+    cells.push(...experimentCells(experiment, experimentRows));
+    comparisons.push(...experimentComparisons(experiment, experimentRows));
+  }
+
+  return {
+    cells: cells.filter((cell) => matches(cell, filters)),
+    comparisons: comparisons.filter((comparison) => matchesComparison(comparison, filters)),
+  };
+}
+
+async function visibleExperiments(db: Database, filters: LeaderboardFilters) {
+  const where: Prisma.ExperimentWhereInput = { archived: false };
+  if (filters.experiment) where.id = filters.experiment;
+  if (filters.datasetVersion) {
+    where.runs = { some: { datasetVersionId: filters.datasetVersion } };
+  }
+  const rows = await db.experiment.findMany({
+    where,
+    orderBy: { createdAt: 'desc' },
+    select: { id: true, name: true, spec: true },
+  });
+  return rows.map((row) => ({ ...row, spec: row.spec as unknown as GridSpec }));
+}
+
+function experimentCells(experiment: ExperimentInfo, rows: ResultRow[]): LeaderboardCell[] {
+  const model = buildTable({ rows });
+  const tableCells = model.rows.flatMap((row) => (row.kind === 'case' ? row.cells : []));
+  const groups = groupBy(rows, (row) => `${row.case}\u0000${row.encoder}`);
+
+  return [...groups.values()].map((cellRows) => {
+    const first = cellRows[0]!;
+    const find = (metric: MetricName) =>
+      tableCells.find(
+        (cell) =>
+          cell.caseName === first.case && cell.encoder === first.encoder && cell.metric === metric,
+      );
+    const minority = cellRows.flatMap((row) =>
+      row.minorityMacroF1 === null ? [] : [row.minorityMacroF1],
+    );
+    const minoritySummary = minority.length ? summarizeSeeds(minority) : null;
+    return {
+      experimentId: experiment.id,
+      experimentName: experiment.name,
+      datasetVersionId: first.datasetVersionId,
+      mode: first.mode,
+      caseName: first.case,
+      encoder: first.encoderName,
+      axes: first.axes,
+      n: cellRows.length,
+      micro: summaryOf(find('micro')),
+      macro: summaryOf(find('macro')),
+      minorityMacro: {
+        mean: minoritySummary?.mean ?? null,
+        std: finiteOrNull(minoritySummary?.std),
+      },
+      best: { micro: find('micro')?.best ?? false, macro: find('macro')?.best ?? false },
+      significant: {
+        micro: find('micro')?.significant ?? false,
+        macro: find('macro')?.significant ?? false,
+      },
+    };
+  });
+}
+
+function summaryOf(cell: TableCell | undefined): ScoreSummary {
+  return {
+    mean: cell?.summary?.mean ?? null,
+    std: finiteOrNull(cell?.summary?.std),
+    ci: cell?.summary?.ci ?? null,
+  };
+}
+
+/** The spec's comparison pairs for every column, or the default list. */
+export function comparisonsFor(spec: GridSpec, rows: readonly ResultRow[]): CaseComparison[] {
+  if (!spec.comparisons || spec.comparisons.length === 0) {
+    return defaultComparisons(rows.map((row) => ({ case: row.case, encoder: row.encoder })));
+  }
+  const columns = distinct(rows.map((row) => row.encoder));
+  return columns.flatMap((encoder) =>
+    (spec.comparisons ?? []).map(([treatment, baseline]) => ({
+      encoder,
+      treatment: normalisedCase(treatment),
+      baseline: normalisedCase(baseline),
+      source: 'spec',
+    })),
+  );
+}
+
+function normalisedCase(name: string): string {
+  try {
+    return parseCase(name).name;
+  } catch {
+    return name;
+  }
+}
+
+function experimentComparisons(
+  experiment: ExperimentInfo,
+  rows: ResultRow[],
+): LeaderboardComparison[] {
+  const columns = new Map(rows.map((row) => [row.encoder, row]));
+  const results = testComparisons(rows, comparisonsFor(experiment.spec, rows));
+  return results.map((result) =>
+    comparisonView(experiment.id, result, columns.get(result.encoder)),
+  );
+}
+
+function comparisonView(
+  experimentId: string,
+  result: ComparisonResult,
+  column: ResultRow | undefined,
+): LeaderboardComparison {
+  return {
+    experimentId,
+    encoder: column?.encoderName ?? result.encoder,
+    axes: column?.axes ?? {},
+    treatment: result.treatment,
+    baseline: result.baseline,
+    source: result.source,
+    metric: result.metric,
+    difference: result.welch?.difference ?? null,
+    ci: result.welch?.ci ?? null,
+    pValue: result.welch?.pValue ?? null,
+    adjustedP: result.adjustedP,
+    significant: result.significant,
+  };
+}
+
+function matches(cell: LeaderboardCell, filters: LeaderboardFilters): boolean {
+  return (
+    (!filters.encoder || cell.encoder === filters.encoder) &&
+    (!filters.case || cell.caseName === normalisedCase(filters.case)) &&
+    (!filters.mode || cell.mode === filters.mode) &&
+    (!filters.datasetVersion || cell.datasetVersionId === filters.datasetVersion)
+  );
+}
+
+function matchesComparison(comparison: LeaderboardComparison, filters: LeaderboardFilters) {
+  const caseName = filters.case ? normalisedCase(filters.case) : null;
+  return (
+    (!filters.encoder || comparison.encoder === filters.encoder) &&
+    (!caseName || comparison.treatment === caseName || comparison.baseline === caseName)
+  );
+}
