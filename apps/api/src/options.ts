@@ -46,7 +46,9 @@ export function apiOptionsFromEnvironment(
 ): ApiOptions {
   const parsed = ApiEnvironment.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.')}: ${issue.message}`,
+    );
     throw new Error(`invalid API configuration: ${problems.join('; ')}`);
   }
   const defaults = defaultApiOptions(config);

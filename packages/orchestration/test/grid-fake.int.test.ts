@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 import { Client, Connection } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { LocalArtifactStore } from '@ttpgrid/artifacts';
@@ -10,7 +13,32 @@ import { parseGridSpecText, type GridSpec } from '@ttpgrid/grid';
 import { startCpuWorker, type RunningWorker } from '@ttpgrid/worker';
 
 import { FakeTrainer } from '../../../test/support/fake-trainer';
-import { cancelExperiment, createActivities, retryFailedRuns, submitExperiment } from '../src';
+import {
+  cancelExperiment,
+  createActivities,
+  experimentWorkflowId,
+  retryFailedRuns,
+  stageWorkflowId,
+  submitExperiment,
+} from '../src';
+
+const HISTORY_FIXTURES = fileURLToPath(new URL('./fixtures/histories/', import.meta.url));
+
+/**
+ * `TTPGRID_RECORD_HISTORIES=1` saves the histories of a finished grid as replay fixtures: the
+ * replay test then runs them against the current workflow code, so that a change which would
+ * break grids in flight fails the suite (guard such changes with `patched()`).
+ */
+async function recordHistories(experimentId: string, stageKeys: string[], label: string) {
+  if (process.env.TTPGRID_RECORD_HISTORIES !== '1') return;
+  mkdirSync(HISTORY_FIXTURES, { recursive: true });
+  const ids = [experimentWorkflowId(experimentId), ...stageKeys.map(stageWorkflowId)];
+  for (const [index, workflowId] of ids.entries()) {
+    const history = await client.workflow.getHandle(workflowId).fetchHistory();
+    const name = index === 0 ? `${label}-experiment` : `${label}-stage-${index}`;
+    writeFileSync(`${HISTORY_FIXTURES}${name}.json`, historyToJSON(history));
+  }
+}
 
 const baseConfig = loadConfig();
 const config: TtpgridConfig = {
@@ -87,6 +115,9 @@ describe('grid workflows with a fake trainer on real Temporal and Postgres', () 
       checkpointKey: parent.checkpointKey,
       parentStageKey: parent.key,
     });
+
+    const asim = runs.find((run) => run.caseName === 'P+Asim>P' && run.seed === 1);
+    await recordHistories(submission.experimentId, asim?.stageKeys ?? [], 'v1-sharing');
   });
 
   it('reuses stages trained by an earlier experiment', async () => {

@@ -102,8 +102,8 @@ describe('a tiny real grid through the Python trainer on CPU', () => {
       result.selectionKey,
     );
     expect(selection.selected.length).toBeGreaterThan(100);
-    expect(selection.selected.every((row) => row.source === 'Asim' && Number.isFinite(row.score))).toBe(
-      true,
-    );
+    expect(
+      selection.selected.every((row) => row.source === 'Asim' && Number.isFinite(row.score)),
+    ).toBe(true);
   });
 });

@@ -135,5 +135,10 @@ function badRequest(message: string, problems: Problem[]): ErrorBody {
   const first = problems[0];
   const detail = first ? `: ${first.path}: ${first.reason}` : '';
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
-  return { statusCode: 400, error: STATUS_TEXT[400]!, message: `${message}${detail}${more}`, problems };
+  return {
+    statusCode: 400,
+    error: STATUS_TEXT[400]!,
+    message: `${message}${detail}${more}`,
+    problems,
+  };
 }

@@ -48,7 +48,7 @@ export interface OperationSpec<
   bodyContentTypes?: string[];
 }
 
-type OutputOf<T> = T extends z.ZodType ? z.output<T> : undefined;
+type OutputOf<T> = [NonNullable<T>] extends [z.ZodType] ? z.output<NonNullable<T>> : undefined;
 
 /** The validated inputs of an operation, as `@Input()` hands them to the handler. */
 export interface InputOf<Op extends OperationSpec> {
@@ -85,9 +85,7 @@ export function Operation(spec: OperationSpec) {
 }
 
 export function operationOf(context: ExecutionContext): OperationSpec | undefined {
-  return Reflect.getMetadata(OPERATION_METADATA, context.getHandler()) as
-    | OperationSpec
-    | undefined;
+  return Reflect.getMetadata(OPERATION_METADATA, context.getHandler()) as OperationSpec | undefined;
 }
 
 interface RequestParts {

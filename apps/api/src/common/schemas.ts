@@ -40,6 +40,9 @@ export function errorResponses(...codes: number[]) {
     503: 'a dependency is not available',
   };
   return Object.fromEntries(
-    codes.map((code) => [code, { description: descriptions[code] ?? 'error', schema: ErrorBodySchema }]),
+    codes.map((code) => [
+      code,
+      { description: descriptions[code] ?? 'error', schema: ErrorBodySchema },
+    ]),
   );
 }

@@ -22,7 +22,7 @@ interface StatusResponse {
 export class ExperimentsController {
   constructor(
     @Inject(ExperimentsService) private readonly experiments: ExperimentsService,
-    @Inject(ExperimentEventsService) private readonly events: ExperimentEventsService,
+    @Inject(ExperimentEventsService) private readonly eventStream: ExperimentEventsService,
   ) {}
 
   @Operation(submitExperimentOp)
@@ -78,6 +78,6 @@ export class ExperimentsController {
     @Input() input: InputOf<typeof experimentEventsOp>,
     @Res() response: EventStreamResponse,
   ) {
-    return this.events.stream(input.params.id, response);
+    return this.eventStream.stream(input.params.id, response);
   }
 }

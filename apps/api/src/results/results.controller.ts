@@ -1,12 +1,7 @@
 import { Controller, Inject, Res } from '@nestjs/common';
 
 import { Input, Operation, type InputOf } from '../common/operation';
-import {
-  compareOp,
-  experimentTableOp,
-  experimentTechniquesOp,
-  leaderboardOp,
-} from './results.dto';
+import { compareOp, experimentTableOp, experimentTechniquesOp, leaderboardOp } from './results.dto';
 import { ResultsService } from './results.service';
 
 interface TextResponse {

@@ -69,8 +69,18 @@ export const LeaderboardSchema = z.object({
 const Side = z.object({ n: z.int(), mean: z.number().nullable(), std: z.number().nullable() });
 
 export const CompareSchema = z.object({
-  a: z.object({ id: z.string(), name: z.string(), status: z.string(), datasetVersionIds: z.array(z.string()) }),
-  b: z.object({ id: z.string(), name: z.string(), status: z.string(), datasetVersionIds: z.array(z.string()) }),
+  a: z.object({
+    id: z.string(),
+    name: z.string(),
+    status: z.string(),
+    datasetVersionIds: z.array(z.string()),
+  }),
+  b: z.object({
+    id: z.string(),
+    name: z.string(),
+    status: z.string(),
+    datasetVersionIds: z.array(z.string()),
+  }),
   metrics: z.array(z.string()),
   cells: z.array(
     z.object({

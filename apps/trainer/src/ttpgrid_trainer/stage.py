@@ -112,11 +112,11 @@ class StageTrainer:
 
     def train(self) -> dict[str, Any]:
         started = time.monotonic()
-        self._prepare()
-        self._maybe_resume()
-
+        # Heartbeats start before loading anything: a slow model load must not look like a hang.
         with StageProgress(self.settings.heartbeat_seconds) as progress:
             self.progress = progress
+            self._prepare()
+            self._maybe_resume()
             self._log_retry(progress)
             for epoch in range(self.state.epoch + 1, self.recipe["epochs"] + 1):
                 train_loss = self._run_epoch(epoch)

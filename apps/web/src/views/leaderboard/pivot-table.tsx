@@ -3,7 +3,7 @@ import { ModeBadge } from '../../components/badges';
 import { TableRegion } from '../../components/table-region';
 import { formatMeanStd } from '../../format';
 import { hashHref } from '../../routing/hash-route';
-import type { PivotColumn, PivotTable } from './pivot';
+import { columnKeyOf, type PivotColumn, type PivotTable } from './pivot';
 
 export const METRICS = [
   { key: 'micro', label: 'Micro-F1' },
@@ -82,7 +82,7 @@ function PivotCell({ cell, metric }: { cell?: LeaderboardCell; metric: 'micro' |
     <td
       className={`number score${best ? ' best' : ''}`}
       data-case={cell.caseName}
-      data-column={cell.encoder}
+      data-column={columnKeyOf(cell.encoder, cell.axes)}
       data-metric={metric}
     >
       <span className="score-value">{formatMeanStd(cell[metric])}</span>
