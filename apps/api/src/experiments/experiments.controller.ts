@@ -74,10 +74,7 @@ export class ExperimentsController {
   }
 
   @Operation(experimentEventsOp)
-  events(
-    @Input() input: InputOf<typeof experimentEventsOp>,
-    @Res() response: EventStreamResponse,
-  ) {
+  events(@Input() input: InputOf<typeof experimentEventsOp>, @Res() response: EventStreamResponse) {
     return this.eventStream.stream(input.params.id, response);
   }
 }

@@ -3,12 +3,7 @@ import { z } from 'zod';
 import { EXPERIMENT_STATUS } from '@ttpgrid/orchestration';
 
 import { defineOperation } from '../common/operation';
-import {
-  DatasetVersionId,
-  errorResponses,
-  IdempotencyKey,
-  IdParams,
-} from '../common/schemas';
+import { DatasetVersionId, errorResponses, IdempotencyKey, IdParams } from '../common/schemas';
 
 const STATUSES = Object.values(EXPERIMENT_STATUS) as [string, ...string[]];
 
@@ -55,23 +50,21 @@ export const ProgressSchema = z.object({
   stagesFailed: z.int(),
 });
 
-export const ExperimentItemSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    status: z.enum(STATUSES),
-    mode: z.string(),
-    createdAt: z.iso.datetime(),
-    finishedAt: z.iso.datetime().nullable(),
-    datasetVersionId: z.string().nullable(),
-    datasetVersionIds: z.array(z.string()),
-    archived: z.boolean(),
-    parentExperimentId: z.string().nullable(),
-    progress: ProgressSchema,
-    elapsedSeconds: z.number(),
-    etaSeconds: z.number().nullable(),
-  })
-  .meta({ id: 'ExperimentItem' });
+export const ExperimentItemSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: z.enum(STATUSES),
+  mode: z.string(),
+  createdAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime().nullable(),
+  datasetVersionId: z.string().nullable(),
+  datasetVersionIds: z.array(z.string()),
+  archived: z.boolean(),
+  parentExperimentId: z.string().nullable(),
+  progress: ProgressSchema,
+  elapsedSeconds: z.number(),
+  etaSeconds: z.number().nullable(),
+});
 
 export const ExperimentPageSchema = z.object({
   items: z.array(ExperimentItemSchema),
@@ -138,7 +131,10 @@ export const submitExperimentOp = defineOperation({
   body: SubmitBody,
   responses: {
     201: { description: 'experiment created', schema: SubmissionSchema },
-    200: { description: 'repeated idempotency key: the existing experiment', schema: SubmissionSchema },
+    200: {
+      description: 'repeated idempotency key: the existing experiment',
+      schema: SubmissionSchema,
+    },
     ...errorResponses(400, 401, 403, 413, 422),
   },
 });
@@ -182,7 +178,10 @@ export const cancelExperimentOp = defineOperation({
   summary: 'Cancel a running experiment (stages other experiments need keep training)',
   params: IdParams,
   responses: {
-    202: { description: 'cancelling, or the final status if already finished', schema: ControlSchema },
+    202: {
+      description: 'cancelling, or the final status if already finished',
+      schema: ControlSchema,
+    },
     ...errorResponses(400, 401, 403, 404),
   },
 });

@@ -166,7 +166,8 @@ function idempotencyKeyOf(fromBody: string | undefined, headers: Headers): strin
   if (header === undefined) return fromBody;
 
   const parsed = IdempotencyKey.safeParse(header);
-  if (!parsed.success) throw new ValidationFailed(problemsOf(parsed.error, 'headers.idempotency-key'));
+  if (!parsed.success)
+    throw new ValidationFailed(problemsOf(parsed.error, 'headers.idempotency-key'));
   if (fromBody !== undefined && fromBody !== parsed.data) {
     throw new ValidationFailed([
       { path: 'body.idempotencyKey', reason: 'differs from the Idempotency-Key header' },

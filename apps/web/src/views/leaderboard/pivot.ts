@@ -69,7 +69,7 @@ function pivotOf(
     experimentName: first.experimentName,
     datasetVersionId: first.datasetVersionId,
     mode: first.mode,
-    cases,
+    cases: baselineFirst(cases),
     columns: [...columns.values()],
     cell: (caseName, columnKey) => byPosition.get(`${caseName}|${columnKey}`),
     comparisons: comparisons.filter(
@@ -78,4 +78,9 @@ function pivotOf(
         columns.has(columnKeyOf(comparison.encoder, comparison.axes)),
     ),
   };
+}
+
+/** The baseline P leads, as in the paper's table; other cases keep the API's order. */
+function baselineFirst(cases: string[]): string[] {
+  return [...cases.filter((name) => name === 'P'), ...cases.filter((name) => name !== 'P')];
 }

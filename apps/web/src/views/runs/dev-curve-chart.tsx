@@ -55,7 +55,7 @@ const OPTIONS: ChartOptions<'line'> = {
   animation: false,
   scales: {
     x: { title: { display: true, text: 'epoch' } },
-    y: { title: { display: true, text: 'dev F1 (%)' }, suggestedMin: 0, suggestedMax: 100 },
+    y: { title: { display: true, text: 'dev F1 (%)' }, suggestedMin: 0 },
   },
 };
 

@@ -10,7 +10,7 @@ import { LocalArtifactStore } from '@ttpgrid/artifacts';
 import { loadConfig, type TtpgridConfig } from '@ttpgrid/config';
 import { createDatabase } from '@ttpgrid/db';
 import { parseGridSpecText, type GridSpec } from '@ttpgrid/grid';
-import { startCpuWorker, type RunningWorker } from '@ttpgrid/worker';
+import { startCpuWorker, type RunningWorker } from '../src';
 
 import { FakeTrainer } from '../../../test/support/fake-trainer';
 import {
@@ -20,9 +20,11 @@ import {
   retryFailedRuns,
   stageWorkflowId,
   submitExperiment,
-} from '../src';
+} from '@ttpgrid/orchestration';
 
-const HISTORY_FIXTURES = fileURLToPath(new URL('./fixtures/histories/', import.meta.url));
+const HISTORY_FIXTURES = fileURLToPath(
+  new URL('../../../packages/orchestration/test/fixtures/histories/', import.meta.url),
+);
 
 /**
  * `TTPGRID_RECORD_HISTORIES=1` saves the histories of a finished grid as replay fixtures: the

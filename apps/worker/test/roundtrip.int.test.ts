@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalArtifactStore } from '@ttpgrid/artifacts';
 import { loadConfig } from '@ttpgrid/config';
 import { createDatabase } from '@ttpgrid/db';
-import { startCpuWorker, type RunningWorker } from '@ttpgrid/worker';
+import { startCpuWorker, type RunningWorker } from '../src';
 
 import { startTrainerProcess, type TrainerProcess } from '../../../test/support/trainer-process';
 

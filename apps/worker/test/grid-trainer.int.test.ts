@@ -7,10 +7,10 @@ import { getJson, LocalArtifactStore } from '@ttpgrid/artifacts';
 import { loadConfig, type TtpgridConfig } from '@ttpgrid/config';
 import { createDatabase } from '@ttpgrid/db';
 import { parseGridSpecText } from '@ttpgrid/grid';
-import { startCpuWorker, type RunningWorker } from '@ttpgrid/worker';
+import { startCpuWorker, type RunningWorker } from '../src';
 
 import { startTrainerProcess, type TrainerProcess } from '../../../test/support/trainer-process';
-import { stageWorkflowId, submitExperiment } from '../src';
+import { stageWorkflowId, submitExperiment } from '@ttpgrid/orchestration';
 
 const config: TtpgridConfig = {
   ...loadConfig(),
