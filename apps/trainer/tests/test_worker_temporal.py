@@ -40,8 +40,9 @@ class CallTrainerActivity:
             name,
             payload,
             start_to_close_timeout=timedelta(minutes=5),
-            # Training heartbeats every TTPGRID_TRAINER_HEARTBEAT_SECONDS (1 s in tests).
-            heartbeat_timeout=timedelta(seconds=10),
+            # Training heartbeats every TTPGRID_TRAINER_HEARTBEAT_SECONDS (1 s in tests); the
+            # timeout leaves room for a model load on a busy two-core machine.
+            heartbeat_timeout=timedelta(seconds=30),
             retry_policy=RetryPolicy(maximum_attempts=5, initial_interval=timedelta(seconds=1)),
             # Wait for the activity to acknowledge a cancel, so tests see it actually stop.
             cancellation_type=ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
@@ -186,24 +187,6 @@ def finetune_spec(store: LocalArtifactStore, stage_key: str, epochs: int) -> dic
     }
 
 
-@pytest.mark.slow
-def test_train_stage_runs_on_the_worker(settings: TrainerSettings, temporal_address: str) -> None:
-    settings = worker_settings(settings, temporal_address).model_copy(update={"device": "cpu"})
-    store = LocalArtifactStore(settings.artifact_dir)
-    spec = finetune_spec(store, "temporal-stage", epochs=1)
-
-    async def scenario() -> dict[str, Any]:
-        async with running_trainer(settings) as client:
-            return await call_activity(client, settings.task_queue, "trainStage", spec)
-
-    result = asyncio.run(scenario())
-
-    assert result["stageKey"] == "temporal-stage"
-    assert result["precision"] == "fp32" and result["device"] == "cpu"
-    assert result["steps"] == result["stepsPerEpoch"] == 3
-    assert store.exists(result["checkpointKey"])
-
-
 async def wait_for_heartbeat(client: Client, workflow_id: str, seconds: float) -> Any:
     deadline = asyncio.get_running_loop().time() + seconds
     while asyncio.get_running_loop().time() < deadline:
@@ -284,15 +267,13 @@ def test_a_stage_interrupted_by_worker_shutdown_resumes_on_retry(
                     CallTrainerActivity.run, args=["trainStage", spec],
                     id=f"test-retry-{uuid.uuid4()}", task_queue=settings.task_queue,
                 )  # fmt: skip
-                seen = await asyncio.to_thread(wait_for_line, first, "checkpoint saved", 180)
-                print("SEEN", seen)
+                await asyncio.to_thread(wait_for_line, first, "checkpoint saved", 180)
                 first.send_signal(signal.SIGTERM)
                 await asyncio.to_thread(first.wait, 30)
             finally:
                 if first.poll() is None:
                     first.kill()
                     first.wait()
-            print("FIRST", first.stderr.read() if first.stderr else "")
             assert first.returncode == 0
 
             # A fresh worker picks up the retried attempt.
@@ -301,15 +282,13 @@ def test_a_stage_interrupted_by_worker_shutdown_resumes_on_retry(
             try:
                 return await handle.result()
             finally:
-                history = await handle.fetch_history()
-                for event in history.events:
-                    attrs = str(event).replace("\n", " ")[:600]
-                    print("HISTORY", event.event_time.ToDatetime().time(), attrs)
                 stop.set()
                 await second
 
     result = asyncio.run(scenario())
 
     assert 1 <= result["resumedFromEpoch"] < 4
-    assert result["steps"] == 4 * result["stepsPerEpoch"]
+    assert result["steps"] == 4 * result["stepsPerEpoch"] == 12
+    assert result["precision"] == "fp32" and result["device"] == "cpu"
+    assert store.exists(result["checkpointKey"])
     assert [point["epoch"] for point in result["devCurve"]] == [1, 2, 3, 4]

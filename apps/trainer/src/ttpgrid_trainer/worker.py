@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -34,6 +35,18 @@ def build_worker(client: Client, settings: TrainerSettings, executor: ThreadPool
         max_concurrent_activities=settings.max_concurrent,
         graceful_shutdown_timeout=timedelta(seconds=settings.grace_seconds),
     )
+
+
+def _import_training_stack() -> None:
+    """Imports torch and transformers before polling.
+
+    Loading their native libraries holds the GIL for seconds; done inside the first activity it
+    would starve the event loop that sends heartbeats, and a short heartbeat timeout would fire.
+    """
+    started = time.monotonic()
+    from . import stage  # noqa: F401 - imported for its side effect: torch and transformers loaded
+
+    log.info("training stack imported", seconds=round(time.monotonic() - started, 2))
 
 
 def _install_signal_handlers(stop: asyncio.Event) -> None:
@@ -65,6 +78,7 @@ async def serve(settings: TrainerSettings, stop: asyncio.Event | None = None) ->
         _install_signal_handlers(stop)
 
     start_metrics_server(settings)
+    _import_training_stack()
     client = await connect(settings)
     with ThreadPoolExecutor(max_workers=settings.max_concurrent + 1) as executor:
         worker = build_worker(client, settings, executor)
