@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
 import type { LeaderboardCell } from '../src/api/types';
-import { formatAxes, formatDuration, formatGain, formatMeanStd, formatPercent } from '../src/format';
+import {
+  formatAxes,
+  formatDuration,
+  formatGain,
+  formatMeanStd,
+  formatPercent,
+} from '../src/format';
 import { parseHash, hashHref } from '../src/routing/hash-route';
 import { buildPivots } from '../src/views/leaderboard/pivot';
 import { sortHeatmapRows, type HeatmapRow } from '../src/views/techniques/technique-grid';

@@ -15,6 +15,7 @@ import { startCpuWorker, type RunningWorker } from '../src';
 import { FakeTrainer } from '../../../test/support/fake-trainer';
 import {
   cancelExperiment,
+  collectCheckpoints,
   createActivities,
   experimentWorkflowId,
   retryFailedRuns,
@@ -221,5 +222,60 @@ describe('grid workflows with a fake trainer on real Temporal and Postgres', () 
     expect(after).toHaveLength(before.length);
     expect(again.microF1).toBe(run.microF1);
     expect(again.macroF1).toBe(run.macroF1);
+  });
+
+  it('collects weights no unfinished run needs and retrains them when a grid needs them', async () => {
+    const spec = grid('gc', "cases: ['P>P']\nseeds: [55]\nhyperparameters: {epochs: 2}\n");
+    const first = await submit(spec);
+    await waitForStatus(first.experimentId, ['succeeded']);
+    const run = await db.run.findFirstOrThrow({ where: { experimentId: first.experimentId } });
+
+    const keepAll = await collectCheckpoints(db, store, { policy: 'keep-all', dryRun: false });
+    expect(keepAll.removed).toHaveLength(0);
+    const report = await collectCheckpoints(db, store, { policy: 'default', dryRun: false });
+    expect(report.removed.map((entry) => entry.stageKey)).toEqual(
+      expect.arrayContaining(run.stageKeys),
+    );
+    expect(report.bytesFreed).toBeGreaterThan(0);
+    for (const key of run.stageKeys) {
+      const stage = await db.stage.findUniqueOrThrow({ where: { key } });
+      expect(stage.checkpointGone).toBe(true);
+      expect(await store.has(stage.checkpointKey ?? '')).toBe(false);
+    }
+
+    const trained = trainer.trainedStages.length;
+    const again = await submit(spec);
+    expect(again.cachedStages).toBe(0);
+    await waitForStatus(again.experimentId, ['succeeded']);
+    expect(trainer.trainedStages.length - trained).toBe(2);
+  });
+
+  it('continues a long experiment as new and carries its progress across', async () => {
+    const spec = grid(
+      'long',
+      "cases: ['P']\nseeds: [61, 62, 63, 64, 65]\nhyperparameters: {epochs: 1}\n",
+    );
+    const submission = await submitExperiment(spec, {
+      config,
+      db,
+      store,
+      client,
+      continueAfterRuns: 2,
+    });
+    await waitForStatus(submission.experimentId, ['succeeded']);
+
+    const runs = await db.run.findMany({ where: { experimentId: submission.experimentId } });
+    expect(runs.map((run) => run.status)).toEqual(Array(5).fill('succeeded'));
+    const executions = [];
+    for await (const execution of client.workflow.list({
+      query: `WorkflowId = '${experimentWorkflowId(submission.experimentId)}'`,
+    })) {
+      executions.push(execution.status.name);
+    }
+    expect(executions.filter((status) => status === 'CONTINUED_AS_NEW').length).toBeGreaterThan(0);
+    const experiment = await db.experiment.findUniqueOrThrow({
+      where: { id: submission.experimentId },
+    });
+    expect((experiment.progress as { succeeded: number }).succeeded).toBe(5);
   });
 });

@@ -10,7 +10,7 @@ import { parseGridSpecText } from '@ttpgrid/grid';
 import { startCpuWorker, type RunningWorker } from '../src';
 
 import { startTrainerProcess, type TrainerProcess } from '../../../test/support/trainer-process';
-import { stageWorkflowId, submitExperiment } from '@ttpgrid/orchestration';
+import { reportPlan, stageWorkflowId, submitExperiment } from '@ttpgrid/orchestration';
 
 const config: TtpgridConfig = {
   ...loadConfig(),
@@ -105,5 +105,11 @@ describe('a tiny real grid through the Python trainer on CPU', () => {
     expect(
       selection.selected.every((row) => row.source === 'Asim' && Number.isFinite(row.score)),
     ).toBe(true);
+
+    const replanned = await reportPlan(spec, config, db);
+    expect([replanned.stages, replanned.cachedStages]).toEqual([4, 4]);
+    const newAttack = { ...spec, dataset: { auxiliary: { attackVersion: 'v15.1' } } };
+    const withNewAttack = await reportPlan(newAttack, config, db);
+    expect([withNewAttack.stages, withNewAttack.cachedStages]).toEqual([4, 2]);
   });
 });

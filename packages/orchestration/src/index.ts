@@ -8,6 +8,7 @@ export * from './grid/environment';
 export * from './grid/experiment-views';
 export * from './grid/leaderboard';
 export * from './grid/plan-store';
+export * from './grid/retention';
 export * from './grid/rerun';
 export * from './grid/result-rows';
 export * from './grid/results';

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 
 import { registerDataCommands } from './data';
+import { registerGcCommand } from './gc';
 import { registerPlanCommand } from './plan';
 import { registerRunCommand } from './run';
 
@@ -8,5 +9,6 @@ import { registerRunCommand } from './run';
 export function registerCommands(program: Command) {
   registerDataCommands(program);
   registerPlanCommand(program);
+  registerGcCommand(program);
   registerRunCommand(program);
 }

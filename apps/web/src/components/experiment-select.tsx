@@ -11,10 +11,14 @@ interface ExperimentSelectProps {
   emptyLabel?: string;
 }
 
+/** The latest experiments, newest first: what the pickers offer. */
+export function useRecentExperiments() {
+  return useApi<ExperimentPage>(apiPath('experiments', { pageSize: 100 })).data?.items ?? [];
+}
+
 /** A labelled drop-down of the latest experiments, newest first. */
 export function ExperimentSelect({ label, value, onChange, emptyLabel }: ExperimentSelectProps) {
-  const experiments = useApi<ExperimentPage>(apiPath('experiments', { pageSize: 100 }));
-  const items = experiments.data?.items ?? [];
+  const items = useRecentExperiments();
 
   return (
     <label className="field">

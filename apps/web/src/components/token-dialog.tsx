@@ -7,6 +7,7 @@ export function TokenDialog() {
   const required = useSyncExternalStore(subscribeToken, () => tokenState().required);
   const [value, setValue] = useState('');
   const inputId = useId();
+  const labelId = useId();
 
   if (!required) return null;
   const submit = (event: FormEvent) => {
@@ -15,9 +16,11 @@ export function TokenDialog() {
   };
 
   return (
-    <section className="token-dialog" role="dialog" aria-modal="false" aria-labelledby={inputId}>
+    <section className="token-dialog" role="dialog" aria-modal="false" aria-labelledby={labelId}>
       <form onSubmit={submit}>
-        <label htmlFor={inputId}>The API needs an access token to read results</label>
+        <label id={labelId} htmlFor={inputId}>
+          The API needs an access token to read results
+        </label>
         <div className="inline-form">
           <input
             id={inputId}

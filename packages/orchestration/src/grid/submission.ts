@@ -202,6 +202,8 @@ export interface SubmitOptions {
   client: Client;
   idempotencyKey?: string;
   parentExperimentId?: string;
+  /** Continue the experiment workflow as new after this many runs (tests). */
+  continueAfterRuns?: number;
 }
 
 export interface Submission {
@@ -247,7 +249,13 @@ export async function submitExperiment(spec: GridSpec, options: SubmitOptions) {
     taskQueue: config.cpuTaskQueue,
     workflowId: experimentWorkflowId(experimentId),
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-    args: [{ experimentId, trainerTaskQueue: config.trainerTaskQueue }],
+    args: [
+      {
+        experimentId,
+        trainerTaskQueue: config.trainerTaskQueue,
+        continueAfterRuns: options.continueAfterRuns,
+      },
+    ],
   });
   log.info('experiment submitted', { experimentId, runs: prepared.plan.runs.length });
 

@@ -64,6 +64,8 @@ export interface ExperimentWorkflowInput {
   /** Only these runs (retry of failed runs, or what is left after continue-as-new). */
   onlyRunKeys?: string[];
   carried?: Pick<ExperimentProgress, 'succeeded' | 'failed' | 'stagesCached' | 'stagesTrained'>;
+  /** Continue as new after this many runs (tests; large grids continue on history size). */
+  continueAfterRuns?: number;
 }
 
 export const EXPERIMENT_STATUS = {

@@ -219,7 +219,7 @@ async function runPool(
 ) {
   const lanes = Array.from({ length: Math.max(1, concurrency) }, async () => {
     for (;;) {
-      if (shouldContinueAsNew()) return;
+      if (shouldContinueAsNew(state, input)) return;
       const run = state.pending.shift();
       if (!run) {
         // Wait for a retry request while other lanes still run; stop when all are done.
@@ -233,13 +233,18 @@ async function runPool(
   await Promise.all(lanes);
 }
 
-function shouldContinueAsNew(): boolean {
+function shouldContinueAsNew(state: ExperimentState, input: ExperimentWorkflowInput): boolean {
   const info = workflowInfo();
-  return info.continueAsNewSuggested || info.historyLength > HISTORY_EVENTS_BEFORE_CONTINUE;
+  const enoughRuns =
+    input.continueAfterRuns !== undefined && state.started >= input.continueAfterRuns;
+  return (
+    enoughRuns || info.continueAsNewSuggested || info.historyLength > HISTORY_EVENTS_BEFORE_CONTINUE
+  );
 }
 
 async function executeRun(run: RunTask, state: ExperimentState, input: ExperimentWorkflowInput) {
   state.running += 1;
+  state.started += 1;
   try {
     await cpu.markRun(run.runId, 'running', null);
     let checkpointKey = '';
@@ -293,6 +298,8 @@ class ExperimentState {
   pending: RunTask[];
   failedRuns: RunTask[] = [];
   running = 0;
+  /** Runs started by this execution (before any continue-as-new). */
+  started = 0;
   succeeded: number;
   failed: number;
   stagesCached: number;

@@ -2,7 +2,8 @@ import { apiPath } from '../../api/client';
 import type { CompareMetric, ComparedCell, ComparedSide, Comparison } from '../../api/types';
 import { useApi } from '../../api/use-api';
 import { AsyncState } from '../../components/async-state';
-import { ExperimentSelect } from '../../components/experiment-select';
+import { ModeBadge } from '../../components/badges';
+import { ExperimentSelect, useRecentExperiments } from '../../components/experiment-select';
 import { TableRegion } from '../../components/table-region';
 import { formatAxes, formatGain, formatInterval, formatMeanStd } from '../../format';
 import { setRouteParams, type Route } from '../../routing/hash-route';
@@ -64,19 +65,20 @@ function ComparisonTable({
 }) {
   const cells = comparison.cells.filter((cell) => cell.metric === metric);
   const { a, b } = comparison;
+  const modes = new Map(useRecentExperiments().map((item) => [item.id, item.mode]));
   return (
     <>
       <dl className="facts">
         <dt>A</dt>
         <dd>
-          {a.name}{' '}
+          {a.name} <ModeBadge mode={modes.get(a.id)} />{' '}
           <span className="mono">
             ({a.datasetVersionIds.map((id) => id.slice(0, 12)).join(', ')})
           </span>
         </dd>
         <dt>B</dt>
         <dd>
-          {b.name}{' '}
+          {b.name} <ModeBadge mode={modes.get(b.id)} />{' '}
           <span className="mono">
             ({b.datasetVersionIds.map((id) => id.slice(0, 12)).join(', ')})
           </span>
