@@ -49,6 +49,19 @@ generate_prisma_client() {
   echo "$want" > "$stamps/prisma"
 }
 
+# The web UI's static build, served by the API; rebuilt when its sources change.
+build_web_ui() {
+  local want
+  want="$(find apps/web/src apps/web/index.html apps/web/vite.config.ts package-lock.json -type f \
+    -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
+  if stamp_matches web "$want" && [[ -f apps/web/dist/index.html ]]; then
+    return
+  fi
+  say "building the web UI"
+  npm run --silent build -w @ttpgrid/web >/dev/null
+  echo "$want" > "$stamps/web"
+}
+
 # The trainer's environment is large (torch from PyPI brings CUDA libraries), so it lives
 # outside the clone, named by the hash of the pinned requirements, and fresh clones reuse it.
 build_python_env() {
@@ -122,6 +135,7 @@ check_node
 allow_postgres_traversal
 install_npm_packages
 generate_prisma_client
+build_web_ui
 build_python_env
 assemble_offline_encoders
 if $for_tests; then

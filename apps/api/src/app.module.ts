@@ -8,6 +8,7 @@ import { DocsModule } from './docs/docs.module';
 import { ExperimentsModule } from './experiments/experiments.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { ModelsModule } from './models/models.module';
 import { ResultsModule } from './results/results.module';
 import { RunsModule } from './runs/runs.module';
 import { SchedulesModule } from './schedules/schedules.module';
@@ -28,7 +29,7 @@ export class AppModule {
   static register(context: ApiContext): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.register(context), ...FEATURE_MODULES],
+      imports: [CoreModule.register(context), ...FEATURE_MODULES, ModelsModule],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };
   }

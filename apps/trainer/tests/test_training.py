@@ -153,3 +153,40 @@ def test_killed_run_resumes_bit_identical(
     assert resumed["devCurve"] == uninterrupted["devCurve"]
     assert resumed["steps"] == uninterrupted["steps"]
     assert not (Path(cli_env["TTPGRID_TRAINER_RESUME_DIR"]) / "killed-and-resumed").exists()
+
+
+def test_a_second_stage_starts_from_the_parent_weights_head_included(
+    uninterrupted: dict[str, Any], tram_files: dict[str, Path], cli_env: dict[str, str]
+) -> None:
+    import torch
+
+    from ttpgrid_trainer.artifacts import LocalArtifactStore
+    from ttpgrid_trainer.config import load_settings
+    from ttpgrid_trainer.contracts import Contracts
+    from ttpgrid_trainer.debug_train import build_spec
+    from ttpgrid_trainer.modeling import read_checkpoint
+    from ttpgrid_trainer.progress import StageProgress
+    from ttpgrid_trainer.stage import StageTrainer
+
+    settings = load_settings(cli_env)
+    store = LocalArtifactStore(settings.artifact_dir)
+    parent_key = uninterrupted["checkpointKey"]
+    args = _cli_arguments(tram_files, "second-stage", "--init-checkpoint", parent_key)
+    spec = Contracts(settings.contracts_schema).validate("TrainStageInput", build_spec(args, store))
+
+    trainer = StageTrainer(spec, settings, store)
+    trainer.progress = StageProgress(1.0)
+    trainer._prepare()
+
+    parent, _ = read_checkpoint(store.get(parent_key))
+    loaded = trainer.task.model.state_dict()
+    assert "head.weight" in parent
+    assert all(torch.equal(loaded[name], tensor) for name, tensor in parent.items())
+    assert trainer.schedule.last_epoch == 0 and not trainer.optimizer.state  # fresh
+
+
+def _cli_arguments(files: dict[str, Path], stage_key: str, *extra: str) -> Any:
+    from ttpgrid_trainer.cli import _parser
+
+    command = cli_command(files, stage_key)
+    return _parser().parse_args([*command[3:], *extra])

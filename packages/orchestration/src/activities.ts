@@ -5,6 +5,7 @@ import type { TtpgridConfig } from '@ttpgrid/config';
 import type { Database } from '@ttpgrid/db';
 import type { TtpgridMetrics } from '@ttpgrid/telemetry';
 
+import { createDeployActivities } from './deploy/activities';
 import { createGridActivities } from './grid/activities';
 import { createDataWatchActivities } from './grid/data-watch-activities';
 import { createRoundTripActivities } from './roundtrip/activities';
@@ -27,5 +28,6 @@ export function createActivities(deps: ActivityDependencies) {
     ...createRoundTripActivities(deps),
     ...createGridActivities(deps),
     ...createDataWatchActivities(deps),
+    ...createDeployActivities(deps),
   };
 }

@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 
 export * from './activities';
+export * from './deploy/deployments';
+export * from './deploy/types';
 export * from './grid/compare';
 export * from './grid/control';
 export * from './grid/data-watch-activities';

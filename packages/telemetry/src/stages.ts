@@ -37,7 +37,8 @@ export function recordFinishedStage(metrics: TtpgridMetrics, stage: FinishedStag
       stage.durationSeconds,
     );
   }
-  if (stage.gpuSeconds !== null && stage.gpuSeconds > 0) {
+  // A CPU stage adds 0, so the series exists (and reads 0) wherever stages have finished.
+  if (stage.gpuSeconds !== null && stage.gpuSeconds >= 0) {
     metrics.gpuSeconds.inc({ encoder: stage.encoder, mode: stage.mode }, stage.gpuSeconds);
   }
 }

@@ -112,7 +112,7 @@ export function writeRequest(method: string, body?: unknown): RequestInit {
 }
 
 /** Polls the experiment until it leaves queued/running; returns its detail. */
-export async function waitForExperiment(url: string, experimentId: string, timeoutMs = 240_000) {
+export async function waitForExperiment(url: string, experimentId: string, timeoutMs = 540_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const detail = await readJson(await fetch(`${url}/api/experiments/${experimentId}`));

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 
 import { registerDataCommands } from './data';
+import { registerExperimentCommands } from './experiments';
 import { registerGcCommand } from './gc';
 import { registerPlanCommand } from './plan';
+import { registerResultCommands } from './results';
 import { registerRunCommand } from './run';
 
 /** Registers every subcommand on the root program. */
@@ -11,4 +13,6 @@ export function registerCommands(program: Command) {
   registerPlanCommand(program);
   registerGcCommand(program);
   registerRunCommand(program);
+  registerExperimentCommands(program);
+  registerResultCommands(program);
 }

@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Command } from 'commander';
 
+import { apiOptionsFromEnvironment, createApiApp } from '@ttpgrid/api';
 import { LocalArtifactStore } from '@ttpgrid/artifacts';
 import { createLogger, loadConfig, type TtpgridConfig } from '@ttpgrid/config';
 import { createDatabase, type Database } from '@ttpgrid/db';
@@ -61,6 +62,7 @@ class RunSession {
   private connection!: Connection;
   private client!: Client;
   private db!: Database;
+  private apiUrl: string | null = null;
 
   private constructor(
     private config: TtpgridConfig,
@@ -102,7 +104,16 @@ class RunSession {
     this.stopCallbacks.push(() => trainer.stop());
     const worker = await startCpuWorker(this.config);
     this.stopCallbacks.push(() => worker.shutdown());
+    await this.startApi();
     if (stack.temporalUiUrl) process.stdout.write(`Temporal UI: ${stack.temporalUiUrl}\n`);
+  }
+
+  private async startApi() {
+    const options = apiOptionsFromEnvironment(this.config);
+    const api = await createApiApp(this.config, undefined, options);
+    this.stopCallbacks.push(() => api.close());
+    this.apiUrl = await api.listen(this.config.apiPort, options.host);
+    process.stdout.write(`API and UI: ${this.apiUrl}\n`);
   }
 
   async submit(spec: Parameters<typeof submitExperiment>[0]): Promise<Submission> {
@@ -142,7 +153,7 @@ class RunSession {
   }
 
   async serve() {
-    log.warn('--serve needs the API', { experiment: 'see apps/api' });
+    process.stdout.write(`\nserving the API and UI at ${this.apiUrl} — Ctrl-C stops\n`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', () => resolve());
       process.once('SIGTERM', () => resolve());

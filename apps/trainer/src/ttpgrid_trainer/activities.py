@@ -8,6 +8,7 @@ imported only when a training activity first runs.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -17,11 +18,14 @@ from temporalio import activity
 from .artifacts import ArtifactNotFound, LocalArtifactStore
 from .config import TrainerSettings
 from .contracts import CONTRACT_VERSION, ContractError, Contracts
-from .errors import ARTIFACT_MISSING, bad_spec, non_retryable
+from .errors import ARTIFACT_MISSING, RESULT_TOO_LARGE, bad_spec, non_retryable
 from .logs import get_logger
 from .transforms import TRANSFORMS
 
 log = get_logger(__name__)
+
+# Well under Temporal's 2 MB payload limit; a 50-epoch dev curve is about 5 KB.
+MAX_RESULT_BYTES = 256 * 1024
 
 
 class TrainerActivities:
@@ -48,8 +52,16 @@ class TrainerActivities:
             raise bad_spec(str(error)) from None
 
     def _output(self, name: str, result: dict[str, Any]) -> dict[str, Any]:
-        # A failure here is our bug, not the caller's: let it surface (retryable) loudly.
-        return self.contracts.validate(name, result)
+        # A contract failure here is our bug, not the caller's: it surfaces (retryable) loudly.
+        validated = self.contracts.validate(name, result)
+        size = len(json.dumps(validated))
+        if size > MAX_RESULT_BYTES:
+            # Temporal refuses large payloads; a retry would produce the same result.
+            raise non_retryable(
+                RESULT_TOO_LARGE, f"{name} is {size} bytes; results above {MAX_RESULT_BYTES} "
+                "bytes must travel as artifacts",
+            )  # fmt: skip
+        return validated
 
     def _read(self, key: str) -> bytes:
         try:
@@ -84,7 +96,9 @@ class TrainerActivities:
             },
         )
 
-    @activity.defn(name="trainStage")
+    # The stage checks for cancellation between steps and stops cleanly (see progress.py), rather
+    # than the SDK raising into the thread at an arbitrary point.
+    @activity.defn(name="trainStage", no_thread_cancel_exception=True)
     def train_stage(self, payload: dict[str, Any]) -> dict[str, Any]:
         spec = self._input("TrainStageInput", payload)
         from .stage import train_stage

@@ -55,6 +55,8 @@ class TrainerSettings(BaseModel):
     heartbeat_seconds: float = Field(5.0, alias="TTPGRID_TRAINER_HEARTBEAT_SECONDS", gt=0, le=600)
     log_every_steps: int = Field(20, alias="TTPGRID_TRAINER_LOG_EVERY", ge=1)
     device: str = Field("auto", alias="TTPGRID_TRAINER_DEVICE", pattern=r"^(auto|cpu|cuda(:\d+)?)$")
+    # torch.compile of the fine-tuned model (dynamic shapes); off by default, worth it on GPUs.
+    compile: bool = Field(False, alias="TTPGRID_TRAINER_COMPILE")
 
     @field_validator("temporal_address")
     @classmethod

@@ -15,6 +15,8 @@ EMPTY_DATASET = "EmptyDataset"
 UNKNOWN_LABEL = "UnknownLabel"
 ARTIFACT_MISSING = "ArtifactMissing"
 WORKER_SHUTDOWN = "WorkerShutdown"
+STAGE_BUSY = "StageBusy"
+RESULT_TOO_LARGE = "ResultTooLarge"
 
 
 def non_retryable(error_type: str, message: str, **details: object) -> ApplicationError:
@@ -39,4 +41,11 @@ def worker_shutdown(message: str) -> ApplicationError:
         type=WORKER_SHUTDOWN,
         non_retryable=False,
         next_retry_delay=WORKER_SHUTDOWN_RETRY_DELAY,
+    )
+
+
+def stage_busy(message: str) -> ApplicationError:
+    """Retryable: the attempt this one replaces has not stopped yet."""
+    return ApplicationError(
+        message, type=STAGE_BUSY, non_retryable=False, next_retry_delay=timedelta(seconds=30)
     )

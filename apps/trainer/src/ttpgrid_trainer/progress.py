@@ -9,13 +9,16 @@ worker shuts down. Outside an activity (the debug CLI) both are no-ops.
 from __future__ import annotations
 
 import contextvars
+import fcntl
 import threading
+import time
+from pathlib import Path
 from typing import Any
 
 from temporalio import activity
 from temporalio.exceptions import CancelledError
 
-from .errors import worker_shutdown
+from .errors import stage_busy, worker_shutdown
 from .logs import get_logger
 
 log = get_logger(__name__)
@@ -75,3 +78,41 @@ class StageProgress:
         if activity.is_worker_shutdown():
             log.warning("worker shutting down: stopping stage", details=self._details)
             raise worker_shutdown("worker shut down; retry resumes from the last epoch checkpoint")
+
+
+class StageLock:
+    """One training process per stage on this host (an exclusive flock in its resume folder).
+
+    A retry that lands while the attempt it replaces is still stopping (it noticed a cancel or a
+    timed-out heartbeat only at its next step) waits here, heartbeating, instead of training the
+    same stage twice; after `wait_seconds` it gives up with a retryable StageBusy.
+    """
+
+    def __init__(self, folder: Path, progress: StageProgress, wait_seconds: float = 120.0) -> None:
+        self.path = folder / ".lock"
+        self.progress = progress
+        self.wait_seconds = wait_seconds
+
+    def __enter__(self) -> StageLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = open(self.path, "a+")  # held until __exit__
+        deadline = time.monotonic() + self.wait_seconds
+        while not self._try_lock():
+            if time.monotonic() > deadline:
+                self.handle.close()
+                raise stage_busy(f"another process still trains this stage ({self.path})")
+            log.warning("waiting for the previous attempt to stop", lock=str(self.path))
+            self.progress.check()
+            time.sleep(1.0)
+        return self
+
+    def _try_lock(self) -> bool:
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def __exit__(self, *exc: object) -> None:
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()

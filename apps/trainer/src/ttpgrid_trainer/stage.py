@@ -35,12 +35,12 @@ from .config import TrainerSettings
 from .contracts import CONTRACT_VERSION
 from .data import check_examples, load_dataset, load_label_set
 from .encoders import ResolvedEncoder, resolve_encoder
-from .errors import ENCODER_UNAVAILABLE, bad_spec, non_retryable
+from .errors import ARTIFACT_MISSING, ENCODER_UNAVAILABLE, bad_spec, non_retryable
 from .f1 import f1_scores
 from .features import FeatureCache
 from .logs import get_logger
 from .modeling import CheckpointInfo, checkpoint_bytes, read_checkpoint
-from .progress import StageProgress
+from .progress import StageLock, StageProgress
 from .runtime import (
     batches_of,
     build_optimizer,
@@ -95,6 +95,12 @@ class StageState:
     tokens: int = 0
     training_seconds: float = 0.0
     eval_seconds: float = 0.0
+    # Mid-epoch position, set while an epoch runs (a cancellation checkpoint resumes from here).
+    epoch_order: list[int] | None = None
+    batches_done: int = 0
+    epoch_loss_sum: float = 0.0
+    epoch_tokens: int = 0
+    epoch_seconds: float = 0.0
 
 
 class StageTrainer:
@@ -113,7 +119,10 @@ class StageTrainer:
     def train(self) -> dict[str, Any]:
         started = time.monotonic()
         # Heartbeats start before loading anything: a slow model load must not look like a hang.
-        with StageProgress(self.settings.heartbeat_seconds) as progress:
+        with (
+            StageProgress(self.settings.heartbeat_seconds) as progress,
+            StageLock(self.resume_path.parent, progress),
+        ):
             self.progress = progress
             self._prepare()
             self._maybe_resume()
@@ -123,8 +132,8 @@ class StageTrainer:
                 self._evaluate_dev(epoch, train_loss)
                 self._save_checkpoint(epoch)
 
-        checkpoint_key = self._final_checkpoint()
-        self._clear_resume()
+            checkpoint_key = self._final_checkpoint()
+            self._clear_resume()
         telemetry.STAGES_TOTAL.labels(self.spec["mode"], "completed").inc()
         return self._result(checkpoint_key, time.monotonic() - started)
 
@@ -136,9 +145,12 @@ class StageTrainer:
         self.runtime = choose_runtime(self.settings.device, self.spec["precision"])
         seed_everything(self.spec["seed"])
 
+        self.progress.check()
         self.task = self._build_task()
+        self.progress.check()
         self.task.prepare(self.train_set, self.dev_set, self.recipe["maxLength"])
         self._load_parent()
+        self.progress.check()
 
         self.task.model.train()
         self.optimizer = build_optimizer(self.task.model, self.recipe, self.runtime.device)
@@ -167,29 +179,36 @@ class StageTrainer:
         self.train_targets = torch.tensor([self.label_index[e.label] for e in self.train_set])
 
     def _build_task(self) -> FinetuneTask | ProbeTask:
+        if self.encoder.random_init:
+            log.warning("randomly initialised encoder", encoder=self.encoder.name)
         if self.spec["mode"] == "probe":
             cache = FeatureCache(self.settings.cache_dir / "features", self.store)
             return ProbeTask(self.encoder, self.labels, self.spec["seed"], self.runtime, cache)
-        return FinetuneTask(self.encoder, self.labels, self.spec["seed"], self.runtime)
+        return FinetuneTask(
+            self.encoder, self.labels, self.spec["seed"], self.runtime, self.settings.compile
+        )
 
     def _load_parent(self) -> None:
+        """Parent's final weights, head included; optimizer and schedule stay fresh (paper 2.3)."""
         init = self.spec["init"]
         if init["kind"] != "parent":
             return
 
-        data = (
-            self.store.get(init["checkpointKey"])
-            if self.store.exists(init["checkpointKey"])
-            else None
-        )
-        if data is None:
-            raise bad_spec(f"parent checkpoint {init['checkpointKey']} not found")
-        tensors, metadata = read_checkpoint(data)
+        key = init["checkpointKey"]
+        if not self.store.exists(key):
+            raise non_retryable(
+                ARTIFACT_MISSING, f"parent checkpoint {key} of {init['parentStageKey']} is gone"
+            )
+        try:
+            tensors, metadata = read_checkpoint(self.store.get(key))
+        except ValueError as error:
+            raise bad_spec(f"parent checkpoint {key}: {error}") from None
+
         problems = self._parent_mismatches(metadata)
         if problems:
             raise bad_spec(f"parent {init['parentStageKey']} does not fit: {'; '.join(problems)}")
         self.task.load_parent(tensors)
-        log.info("initialised from parent", parentStageKey=init["parentStageKey"])
+        log.info("initialised from parent", parentStageKey=init["parentStageKey"], key=key)
 
     def _parent_mismatches(self, metadata: dict[str, str]) -> list[str]:
         expected = {
@@ -225,6 +244,7 @@ class StageTrainer:
             "resuming from checkpoint",
             stageKey=self.spec["stageKey"],
             epoch=self.state.epoch,
+            batchesIntoNextEpoch=self.state.batches_done,
             step=self.state.step,
             path=str(self.resume_path),
         )
@@ -237,8 +257,8 @@ class StageTrainer:
                 resumedFromEpoch=self.resumed_from_epoch,
             )  # fmt: skip
 
-    def _save_checkpoint(self, epoch: int) -> None:
-        """Atomically replaces the stage's rolling checkpoint with the state after `epoch`."""
+    def _save_checkpoint(self, epoch: int, batches_done: int = 0) -> None:
+        """Atomically replaces the stage's rolling checkpoint (after `epoch`, plus any batches)."""
         self.resume_path.parent.mkdir(parents=True, exist_ok=True)
         payload = {
             "format": RESUME_FORMAT,
@@ -253,7 +273,9 @@ class StageTrainer:
         temp_path = self.resume_path.with_suffix(f".{os.getpid()}.tmp")
         torch.save(payload, temp_path)
         os.replace(temp_path, self.resume_path)
-        log.info("checkpoint saved", stageKey=self.spec["stageKey"], epoch=epoch)
+        log.info(
+            "checkpoint saved", stageKey=self.spec["stageKey"], epoch=epoch, batches=batches_done
+        )
 
     def _clear_resume(self) -> None:
         shutil.rmtree(self.resume_path.parent, ignore_errors=True)
@@ -276,26 +298,52 @@ class StageTrainer:
         shuffled = torch.randperm(len(batches), generator=self.data_order).tolist()
         return [index for position in shuffled for index in batches[position]]
 
-    def _run_epoch(self, epoch: int) -> float:
+    def _start_or_continue_epoch(self, epoch: int) -> None:
+        state = self.state
+        if state.epoch_order is not None:
+            log.info("epoch continued", stageKey=self.spec["stageKey"], epoch=epoch,
+                     batch=state.batches_done)  # fmt: skip
+            return
+        state.epoch_order = self._epoch_order()
+        state.batches_done, state.epoch_loss_sum = 0, 0.0
+        state.epoch_tokens, state.epoch_seconds = 0, 0.0
         log.info("epoch started", stageKey=self.spec["stageKey"], epoch=epoch)
-        started = time.monotonic()
-        loss_sum, epoch_tokens = 0.0, 0
 
-        for indices in batches_of(self._epoch_order(), self.recipe["batchSize"]):
-            self.progress.check()
+    def _run_epoch(self, epoch: int) -> float:
+        self._start_or_continue_epoch(epoch)
+        state = self.state
+        batches = list(batches_of(state.epoch_order or [], self.recipe["batchSize"]))
+        # The loss stays on the device: no host synchronisation per step.
+        loss_sum = torch.tensor(state.epoch_loss_sum, device=self.runtime.device)
+        started = time.monotonic() - state.epoch_seconds
+
+        for indices in batches[state.batches_done :]:
+            self._stop_if_asked(epoch, loss_sum, started)
             loss, tokens = self._train_step(indices)
-            loss_sum += loss * len(indices)
-            epoch_tokens += tokens
-            self._report_step(epoch, loss, epoch_tokens, time.monotonic() - started)
+            loss_sum += loss.detach() * len(indices)
+            state.epoch_tokens += tokens
+            state.batches_done += 1
+            self._report_step(epoch, loss, state.epoch_tokens, time.monotonic() - started)
 
         seconds = time.monotonic() - started
-        self.state.tokens += epoch_tokens
-        self.state.training_seconds += seconds
-        telemetry.TOKENS_PER_SECOND.labels(self.spec["stageKey"]).set(epoch_tokens / seconds)
-        return loss_sum / len(self.train_set)
+        state.tokens += state.epoch_tokens
+        state.training_seconds += seconds
+        telemetry.TOKENS_PER_SECOND.labels(self.spec["stageKey"]).set(state.epoch_tokens / seconds)
+        state.epoch_order, state.batches_done = None, 0
+        return loss_sum.item() / len(self.train_set)
 
-    def _train_step(self, indices: list[int]) -> tuple[float, int]:
-        targets = self.train_targets[indices].to(self.runtime.device)
+    def _stop_if_asked(self, epoch: int, loss_sum: torch.Tensor, started: float) -> None:
+        """On cancellation or worker shutdown: checkpoint where we are, then stop."""
+        try:
+            self.progress.check()
+        except BaseException:
+            self.state.epoch_loss_sum = loss_sum.item()
+            self.state.epoch_seconds = time.monotonic() - started
+            self._save_checkpoint(epoch - 1, self.state.batches_done)
+            raise
+
+    def _train_step(self, indices: list[int]) -> tuple[torch.Tensor, int]:
+        targets = self.train_targets[indices].to(self.runtime.device, non_blocking=True)
         logits, tokens = self.task.train_logits(indices)
         loss = nn.functional.cross_entropy(logits, targets)
 
@@ -304,19 +352,24 @@ class StageTrainer:
         self.optimizer.step()
         self.schedule.step()
         self.state.step += 1
-        return loss.item(), tokens
+        return loss, tokens
 
-    def _report_step(self, epoch: int, loss: float, tokens: int, seconds: float) -> None:
+    def _report_step(self, epoch: int, loss: torch.Tensor, tokens: int, seconds: float) -> None:
         step = self.state.step
-        self.progress.update(epoch=epoch, step=step, loss=loss)
         total_steps = self.steps_per_epoch * self.recipe["epochs"]
         telemetry.STAGE_PROGRESS.labels(self.spec["stageKey"]).set(step / max(total_steps, 1))
-        if step % self.settings.log_every_steps == 0:
-            telemetry.record_gpu_usage(self.runtime.device.type)
-            log.info(
-                "train", epoch=epoch, step=step, loss=loss, lr=self.schedule.get_last_lr()[0],
-                tokensPerSecond=round(tokens / max(seconds, 1e-9)),
-            )  # fmt: skip
+        if step % self.settings.log_every_steps != 0:
+            self.progress.update(epoch=epoch, step=step)
+            return
+
+        # Every log_every steps (default 20) one sync for the loss and one status line.
+        loss_value = loss.item()
+        self.progress.update(epoch=epoch, step=step, loss=loss_value)
+        telemetry.record_gpu_usage(self.runtime.device.type)
+        log.info(
+            "train", epoch=epoch, step=step, loss=loss_value, lr=self.schedule.get_last_lr()[0],
+            tokensPerSecond=round(tokens / max(seconds, 1e-9)),
+        )  # fmt: skip
 
     def _evaluate_dev(self, epoch: int, train_loss: float) -> None:
         started = time.monotonic()
@@ -333,6 +386,7 @@ class StageTrainer:
         }
         self.state.curve.append(point)
         self.state.epoch = epoch
+        self.progress.update(epoch=epoch, loss=train_loss)
         if scores["macroF1"] > self.state.best_macro_f1:
             self.state.best_epoch, self.state.best_macro_f1 = epoch, scores["macroF1"]
             if self.recipe["evaluate"] == "best":

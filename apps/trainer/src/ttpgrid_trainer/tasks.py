@@ -27,10 +27,20 @@ class FinetuneTask:
 
     mode = "finetune"
 
-    def __init__(self, encoder: ResolvedEncoder, labels: list[str], seed: int, runtime: Runtime):
+    def __init__(
+        self,
+        encoder: ResolvedEncoder,
+        labels: list[str],
+        seed: int,
+        runtime: Runtime,
+        compile_model: bool = False,
+    ) -> None:
         self.runtime = runtime
         self.tokenizer = load_tokenizer(encoder)
         self.model = SentenceClassifier(load_encoder(encoder, seed), len(labels)).to(runtime.device)
+        if compile_model:
+            # In place: parameter names (and so checkpoints) stay those of the plain module.
+            self.model.compile(dynamic=True)
 
     def prepare(self, train: list[Example], dev: list[Example], max_length: int) -> None:
         self.train_tokens = tokenize(self.tokenizer, [e.text for e in train], max_length)

@@ -55,7 +55,12 @@ def start_metrics_server(settings: TrainerSettings) -> None:
     with _server_lock:
         if _server_started:
             return
-        start_http_server(settings.metrics_port, addr=settings.metrics_host)
+        try:
+            start_http_server(settings.metrics_port, addr=settings.metrics_host)
+        except OSError as error:
+            # A busy port (two trainers on one host) must not stop training: warn and go on.
+            log.warning("metrics server not started", port=settings.metrics_port, error=str(error))
+            return
         _server_started = True
     log.info("metrics server started", host=settings.metrics_host, port=settings.metrics_port)
 

@@ -34,6 +34,10 @@ def build_worker(client: Client, settings: TrainerSettings, executor: ThreadPool
         activity_executor=executor,
         max_concurrent_activities=settings.max_concurrent,
         graceful_shutdown_timeout=timedelta(seconds=settings.grace_seconds),
+        # A cancel reaches an activity only with a heartbeat response; the SDK otherwise sends
+        # heartbeats every 0.8 x heartbeat timeout, which would make cancelling that slow.
+        max_heartbeat_throttle_interval=timedelta(seconds=settings.heartbeat_seconds),
+        default_heartbeat_throttle_interval=timedelta(seconds=settings.heartbeat_seconds),
     )
 
 
