@@ -21,6 +21,7 @@ export const FEATURE_MODULES = [
   SchedulesModule,
   HealthModule,
   MetricsModule,
+  ModelsModule,
   DocsModule,
 ];
 
@@ -29,7 +30,7 @@ export class AppModule {
   static register(context: ApiContext): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.register(context), ...FEATURE_MODULES, ModelsModule],
+      imports: [CoreModule.register(context), ...FEATURE_MODULES],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };
   }

@@ -101,6 +101,7 @@ describe('input validation and error bodies', () => {
     const experiment = await fetch(`${api.url}/api/experiments/nope`);
     const run = await fetch(`${api.url}/api/runs/nope`);
     const route = await fetch(`${api.url}/api/nothing-here`);
+    const events = await fetch(`${api.url}/api/experiments/nope/events`);
 
     expect(experiment.status).toBe(404);
     expect(await readJson(experiment)).toEqual({
@@ -110,6 +111,8 @@ describe('input validation and error bodies', () => {
     });
     expect((await readJson(run)).message).toBe('run nope not found');
     expect(await readJson(route)).toMatchObject({ statusCode: 404, error: 'Not Found' });
+    expect(events.headers.get('content-type')).toContain('application/json');
+    expect(await readJson(events)).toMatchObject({ statusCode: 404 });
   });
 
   it('never shows a client the stack or message of an unexpected error', async () => {

@@ -146,3 +146,31 @@ def test_evaluate_embed_and_export_a_probe_checkpoint(activities: TrainerActivit
     manifest = json.loads(activities.store.get(exported["manifestKey"]))
     assert set(manifest["files"]) == {"model.onnx", "tokenizer.json", "labels.json"}
     assert json.loads(activities.store.get(manifest["files"]["labels.json"])) == LABELS
+
+
+@pytest.mark.slow
+def test_a_parent_checkpoint_must_fit_the_child_stage(activities: TrainerActivities) -> None:
+    parent = activities.train_stage(stage_spec(activities, hyperparameters={"epochs": 2}))
+    init = {"kind": "parent", "checkpointKey": parent["checkpointKey"], "parentStageKey": "p"}
+
+    child = activities.train_stage(
+        stage_spec(activities, stageKey="child", init=init, hyperparameters={"epochs": 1})
+    )
+    assert child["steps"] == child["stepsPerEpoch"]
+
+    error = failure_of(activities, stage_spec(activities, stageKey="wrong", mode="finetune",
+                                              init=init))  # fmt: skip
+    assert (error.type, error.non_retryable) == ("BadSpec", True)
+    assert "mode" in error.message
+
+
+@pytest.mark.slow
+def test_evaluate_best_keeps_the_best_dev_epoch(activities: TrainerActivities) -> None:
+    recipe = {"learningRate": 3e-2, "epochs": 6, "batchSize": 8, "maxLength": 64,
+              "warmupSteps": 0, "evaluate": "best"}  # fmt: skip
+    result = activities.train_stage(stage_spec(activities, stageKey="best", hyperparameters=recipe))
+
+    scores = [point["devMacroF1"] for point in result["devCurve"]]
+    assert result["bestEpoch"] == scores.index(max(scores)) + 1
+    assert activities.store.exists(result["checkpointKey"])
+    assert not (activities.settings.resume_dir / "best").exists()

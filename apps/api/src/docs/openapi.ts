@@ -4,6 +4,7 @@ import { DATASET_OPERATIONS } from '../datasets/datasets.dto';
 import { EXPERIMENT_OPERATIONS } from '../experiments/experiments.dto';
 import { HEALTH_OPERATIONS } from '../health/health.dto';
 import { METRICS_OPERATIONS } from '../metrics/metrics.dto';
+import { MODEL_OPERATIONS } from '../models/models.dto';
 import { RESULT_OPERATIONS } from '../results/results.dto';
 import { RUN_OPERATIONS } from '../runs/runs.dto';
 import { SCHEDULE_OPERATIONS } from '../schedules/schedules.dto';
@@ -19,6 +20,7 @@ export const API_OPERATIONS: readonly OperationSpec[] = [
   ...SCHEDULE_OPERATIONS,
   ...HEALTH_OPERATIONS,
   ...METRICS_OPERATIONS,
+  ...MODEL_OPERATIONS,
   docsOp,
   openApiOp,
 ];

@@ -17,6 +17,9 @@ import {
 import type { ApiOptions } from '../options';
 import { API_CONFIG, API_OPTIONS, DATABASE, TEMPORAL_CLIENT } from '../tokens';
 
+/** A scrape must not hang on a Temporal server that does not answer. */
+const TEMPORAL_TIMEOUT_MS = 3000;
+
 const FINAL_STAGE_STATUSES = [STAGE_STATUS.succeeded, STAGE_STATUS.failed, STAGE_STATUS.cancelled];
 
 /**
@@ -41,7 +44,10 @@ export class MetricsService implements OnModuleDestroy {
       fetchFinishedStages: (since) => this.finishedStages(since),
       finishedSince: options.metricsFinishedSince,
       backlog: {
-        describer: client.workflowService,
+        describer: {
+          describeTaskQueue: (request) =>
+            withTimeout(client.workflowService.describeTaskQueue(request), TEMPORAL_TIMEOUT_MS),
+        },
         namespace: config.temporalNamespace,
         taskQueues: [config.cpuTaskQueue, config.trainerTaskQueue],
       },
@@ -83,4 +89,12 @@ export class MetricsService implements OnModuleDestroy {
     });
     return rows.flatMap((row) => (row.finishedAt ? [{ ...row, finishedAt: row.finishedAt }] : []));
   }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

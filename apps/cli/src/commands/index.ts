@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { registerDataCommands } from './data';
 import { registerExperimentCommands } from './experiments';
 import { registerGcCommand } from './gc';
+import { registerModelCommands } from './models';
 import { registerPlanCommand } from './plan';
 import { registerResultCommands } from './results';
 import { registerRunCommand } from './run';
@@ -15,4 +16,5 @@ export function registerCommands(program: Command) {
   registerRunCommand(program);
   registerExperimentCommands(program);
   registerResultCommands(program);
+  registerModelCommands(program);
 }

@@ -41,6 +41,14 @@ export function registerRunCommand(program: Command) {
       const { spec } = await readSpecFile(path);
       const started = Date.now();
       const session = await RunSession.open(loadConfig(), options);
+      const stopOnSignal = (signal: NodeJS.Signals) => {
+        process.stderr.write(`\n${signal}: stopping the services this run started\n`);
+        void session.close().finally(() => process.exit(130));
+      };
+      if (!options.serve) {
+        process.once('SIGINT', stopOnSignal);
+        process.once('SIGTERM', stopOnSignal);
+      }
       try {
         const submission = await session.submit(spec);
         const status = await session.follow(submission);

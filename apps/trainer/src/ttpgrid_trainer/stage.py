@@ -91,7 +91,6 @@ class StageState:
     curve: list[dict[str, Any]] = field(default_factory=list)
     best_epoch: int = 0
     best_macro_f1: float = -1.0
-    best_checkpoint_key: str | None = None
     tokens: int = 0
     training_seconds: float = 0.0
     eval_seconds: float = 0.0
@@ -390,7 +389,7 @@ class StageTrainer:
         if scores["macroF1"] > self.state.best_macro_f1:
             self.state.best_epoch, self.state.best_macro_f1 = epoch, scores["macroF1"]
             if self.recipe["evaluate"] == "best":
-                self.state.best_checkpoint_key = self._put_checkpoint()
+                self._remember_best()
 
         telemetry.TRAIN_LOSS.labels(self.spec["stageKey"]).set(train_loss)
         telemetry.EVAL_MACRO_F1.labels(self.spec["stageKey"]).set(scores["macroF1"])
@@ -398,16 +397,24 @@ class StageTrainer:
 
     # -- results -----------------------------------------------------------------------------
 
-    def _put_checkpoint(self) -> str:
+    def _checkpoint_bytes(self) -> bytes:
         info = CheckpointInfo(
             self.spec["mode"], self.encoder.name, self.encoder.weights_hash, self.labels
         )
-        return self.store.put(checkpoint_bytes(self.task.checkpoint_state(), info))
+        return checkpoint_bytes(self.task.checkpoint_state(), info)
+
+    def _remember_best(self) -> None:
+        """Best-epoch weights wait in the resume folder: only the chosen ones reach the store."""
+        path = self.resume_path.with_name("best.safetensors")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp_path = path.with_suffix(f".{os.getpid()}.tmp")
+        temp_path.write_bytes(self._checkpoint_bytes())
+        os.replace(temp_path, path)
 
     def _final_checkpoint(self) -> str:
-        if self.recipe["evaluate"] == "best" and self.state.best_checkpoint_key:
-            return self.state.best_checkpoint_key
-        return self._put_checkpoint()
+        if self.recipe["evaluate"] == "best":
+            return self.store.put(self.resume_path.with_name("best.safetensors").read_bytes())
+        return self.store.put(self._checkpoint_bytes())
 
     def _model_flop_utilization(self) -> float | None:
         if self.runtime.device.type != "cuda" or self.state.training_seconds <= 0:
