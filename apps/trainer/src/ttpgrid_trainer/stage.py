@@ -231,13 +231,20 @@ class StageTrainer:
         if saved.get("format") != RESUME_FORMAT or saved.get("fingerprint") != self.fingerprint:
             log.warning("ignoring resume checkpoint of another spec", path=str(self.resume_path))
             return
+        try:
+            # Checked before anything is restored, so a bad file never leaves a half-resumed stage.
+            state = StageState(**saved["state"])
+        except (TypeError, KeyError) as error:
+            log.warning("ignoring unreadable resume checkpoint", path=str(self.resume_path),
+                        error=str(error))  # fmt: skip
+            return
 
         self.task.model.load_state_dict(saved["model"])
         self.optimizer.load_state_dict(saved["optimizer"])
         self.schedule.load_state_dict(saved["schedule"])
         self.data_order.set_state(saved["data_order"])
         restore_rng_state(saved["rng"])
-        self.state = StageState(**saved["state"])
+        self.state = state
         self.resumed_from_epoch = self.state.epoch
         log.info(
             "resuming from checkpoint",

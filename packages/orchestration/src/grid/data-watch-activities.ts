@@ -64,26 +64,25 @@ export interface DataWatchDependencies {
  * of its line of re-runs) whose data changed is re-run on the new versions.
  */
 export function createDataWatchActivities(deps: DataWatchDependencies) {
-  const configOf = (): TtpgridConfig =>
-    deps.config ?? {
-      ...loadConfig(),
-      cpuTaskQueue: deps.cpuTaskQueue,
-      trainerTaskQueue: deps.trainerTaskQueue,
-    };
+  // Fixed when the worker starts, like the rest of its configuration.
+  const settings: TtpgridConfig = deps.config ?? {
+    ...loadConfig(),
+    cpuTaskQueue: deps.cpuTaskQueue,
+    trainerTaskQueue: deps.trainerTaskQueue,
+  };
 
   return {
     async checkDataSources(input: DataWatchInput): Promise<DataWatchReport> {
-      const config = configOf();
-      const versions = new CurrentVersions(config.rawDataDir);
+      const versions = new CurrentVersions(settings.rawDataDir);
       const sources: WatchedSource[] = [];
-      for (const settings of input.sources ?? [{}]) {
-        sources.push(await registerIfNew(settings, versions, config, deps));
+      for (const source of input.sources ?? [{}]) {
+        sources.push(await registerIfNew(source, versions, settings, deps));
       }
 
       const reruns: DataWatchRerun[] = [];
       const unchanged: string[] = [];
       for (const experiment of await subscribedExperiments(deps.db)) {
-        const rerun = await rerunIfChanged(experiment, versions, config, deps);
+        const rerun = await rerunIfChanged(experiment, versions, settings, deps);
         if (rerun) reruns.push(rerun);
         else unchanged.push(experiment.id);
       }
