@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -100,9 +100,10 @@ describe('readiness', () => {
 
 describe('web UI build', () => {
   let api: Awaited<ReturnType<typeof startStubApi>>;
+  let dist = '';
 
   beforeAll(async () => {
-    const dist = mkdtempSync(join(tmpdir(), 'ttpgrid-web-'));
+    dist = mkdtempSync(join(tmpdir(), 'ttpgrid-web-'));
     mkdirSync(join(dist, 'assets'));
     writeFileSync(join(dist, 'index.html'), '<!doctype html><title>ttpgrid</title>');
     writeFileSync(join(dist, 'assets', 'app-1234.js'), 'console.log(1)');
@@ -111,6 +112,7 @@ describe('web UI build', () => {
 
   afterAll(async () => {
     await api?.close();
+    rmSync(dist, { recursive: true, force: true });
   });
 
   const html = { headers: { accept: 'text/html' } };

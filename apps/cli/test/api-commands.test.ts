@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -151,11 +151,11 @@ const env = () => ({
   TTPGRID_WRITE_TOKEN: 'w',
   TTPGRID_READ_TOKEN: undefined,
 });
+const folder = mkdtempSync(join(tmpdir(), 'ttpgrid-cli-'));
 let specFile = '';
 
 beforeAll(async () => {
   await api.start();
-  const folder = mkdtempSync(join(tmpdir(), 'ttpgrid-cli-'));
   specFile = join(folder, 'grid.yaml');
   writeFileSync(
     specFile,
@@ -165,6 +165,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api.close();
+  rmSync(folder, { recursive: true, force: true });
 });
 
 beforeEach(() => {
@@ -211,7 +212,7 @@ describe('ttpgrid submit', () => {
   });
 
   it('exits 2 listing every problem of an invalid spec, before any request', async () => {
-    const bad = join(mkdtempSync(join(tmpdir(), 'ttpgrid-cli-')), 'bad.yaml');
+    const bad = join(folder, 'bad.yaml');
     writeFileSync(bad, 'name: bad\nencoders: []\ncases: [P]\nseeds: []\n');
     const result = await runCli(['submit', bad], env());
 
@@ -222,7 +223,7 @@ describe('ttpgrid submit', () => {
   });
 
   it('exits 2 with the problems the API lists', async () => {
-    const refused = join(mkdtempSync(join(tmpdir(), 'ttpgrid-cli-')), 'refused.yaml');
+    const refused = join(folder, 'refused.yaml');
     writeFileSync(refused, "name: server-refuses\nencoders: [x]\ncases: ['P']\nseeds: [1]\n");
     const result = await runCli(['submit', refused, '--detach'], env());
 
@@ -276,7 +277,7 @@ describe('API failures and other commands', () => {
   });
 
   it('re-runs with an auxiliary ATT&CK version and refuses conflicting options', async () => {
-    const settings = join(mkdtempSync(join(tmpdir(), 'ttpgrid-cli-')), 'settings.json');
+    const settings = join(folder, 'settings.json');
     writeFileSync(settings, '{"split": {"seed": 2}}');
     const rerun = await runCli(['rerun', ID, '--aux-attack-version', 'v15.1', '--detach'], env());
     const both = await runCli(

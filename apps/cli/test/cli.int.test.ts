@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -13,6 +13,7 @@ import { runCli } from './support/run-cli';
 // The CLI against the real stack (API in-process, TypeScript worker, Python trainer in probe
 // mode). Commands run in this process through the same program the binary runs.
 let stack: ApiStack;
+const folder = mkdtempSync(join(tmpdir(), 'ttpgrid-cli-it-'));
 let specFile = '';
 const LONG = 600_000;
 
@@ -25,7 +26,7 @@ const cli = (...argv: string[]) =>
 
 beforeAll(async () => {
   stack = await startApiStack();
-  specFile = join(mkdtempSync(join(tmpdir(), 'ttpgrid-cli-it-')), 'grid.yaml');
+  specFile = join(folder, 'grid.yaml');
   writeFileSync(
     specFile,
     [
@@ -41,6 +42,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop();
+  rmSync(folder, { recursive: true, force: true });
 });
 
 describe('ttpgrid commands against the real API', () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -53,7 +53,8 @@ export const unitConfig: TtpgridConfig = {
 };
 
 export function stubDeps(db = stubDatabase(), client = stubTemporal()): ApiDependencies {
-  const store = new LocalArtifactStore(mkdtempSync(join(tmpdir(), 'ttpgrid-api-unit-')));
+  // Created on the first write only; the HTTP-layer tests write nothing.
+  const store = new LocalArtifactStore(join(tmpdir(), `ttpgrid-api-unit-${randomUUID()}`));
   return { db, client, store };
 }
 
