@@ -4,6 +4,7 @@ export * from './build';
 export * from './description';
 export * from './errors';
 export * from './extras';
+export * from './fetch';
 export * from './labels';
 export * from './leakage';
 export * from './memory-store';

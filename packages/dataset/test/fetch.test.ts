@@ -37,11 +37,18 @@ const CONTENT: Record<string, string> = {
 
 function pinOf(path: string, kind: 'verbatim' | 'derived'): RawFilePin {
   const origin = { repository: 'example/tram', commit: 'a'.repeat(40), path };
-  const source =
+  const source: RawFilePin['source'] =
     kind === 'verbatim'
       ? { kind, origin, url: rawGithubUrl(origin) }
-      : { kind, repository: 'example/cti', tag: 'v0.1', commit: 'b'.repeat(40), packed: [] };
-  return { path, ...fingerprintOf(Buffer.from(CONTENT[path]!)), source } as RawFilePin;
+      : {
+          kind,
+          repository: 'example/cti',
+          tag: 'v0.1',
+          commit: origin.commit,
+          packed: [],
+          bundleUrl: '',
+        };
+  return { path, ...fingerprintOf(Buffer.from(CONTENT[path]!)), source };
 }
 
 /** Two downloadable files and one packed ATT&CK file, as in the real manifest. */
@@ -85,7 +92,7 @@ describe('fetchRawData from a loopback mirror', () => {
       const file = path.startsWith('real/')
         ? join(rawDataDir, path.slice('real/'.length))
         : join(root, path);
-      readFile(file).then(
+      void readFile(file).then(
         (body) => response.end(body),
         () => response.writeHead(404).end(),
       );
@@ -101,7 +108,11 @@ describe('fetchRawData from a loopback mirror', () => {
 
   it('downloads every verbatim file, verifies it and reports the packed one as missing', async () => {
     const targetDir = join(root, 'target');
-    const result = await fetchRawData({ targetDir, baseUrl: `${baseUrl}/good/`, manifest: MANIFEST });
+    const result = await fetchRawData({
+      targetDir,
+      baseUrl: `${baseUrl}/good/`,
+      manifest: MANIFEST,
+    });
 
     expect(result.files.map((file) => [file.path, file.outcome])).toEqual([
       [PRIMARY, 'downloaded'],
@@ -119,7 +130,11 @@ describe('fetchRawData from a loopback mirror', () => {
   it('skips files that already verify on a second fetch', async () => {
     const targetDir = join(root, 'target');
     const before = requests.length;
-    const result = await fetchRawData({ targetDir, baseUrl: `${baseUrl}/good`, manifest: MANIFEST });
+    const result = await fetchRawData({
+      targetDir,
+      baseUrl: `${baseUrl}/good`,
+      manifest: MANIFEST,
+    });
 
     expect(result.files.map((file) => file.outcome)).toEqual([
       'already-verified',
@@ -130,7 +145,11 @@ describe('fetchRawData from a loopback mirror', () => {
 
   it('refuses a tampered download, naming the file and both hashes, and writes none of it', async () => {
     const targetDir = join(root, 'tampered-target');
-    const fetching = fetchRawData({ targetDir, baseUrl: `${baseUrl}/tampered`, manifest: MANIFEST });
+    const fetching = fetchRawData({
+      targetDir,
+      baseUrl: `${baseUrl}/tampered`,
+      manifest: MANIFEST,
+    });
 
     const error = await fetching.catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(RawDataMismatchError);
@@ -145,12 +164,27 @@ describe('fetchRawData from a loopback mirror', () => {
     expect(await filesBelow(targetDir)).toEqual([PRIMARY]);
   });
 
+  it('stops reading a body larger than the pinned size', async () => {
+    const targetDir = join(root, 'oversized-target');
+    const short = { ...MANIFEST[0]!, bytes: 8 };
+
+    const fetching = fetchRawData({ targetDir, baseUrl: `${baseUrl}/good`, manifest: [short] });
+    await expect(fetching).rejects.toThrow(
+      `${PRIMARY}: expected git blob ${short.gitBlobSha1} (8 bytes), got more than 8 bytes`,
+    );
+    expect(existsSync(targetDir)).toBe(false);
+  });
+
   it('replaces a local copy that does not verify', async () => {
     const targetDir = join(root, 'stale-target');
     await mkdir(dirname(join(targetDir, PRIMARY)), { recursive: true });
     await writeFile(join(targetDir, PRIMARY), 'an older copy\n');
 
-    const result = await fetchRawData({ targetDir, baseUrl: `${baseUrl}/good`, manifest: MANIFEST });
+    const result = await fetchRawData({
+      targetDir,
+      baseUrl: `${baseUrl}/good`,
+      manifest: MANIFEST,
+    });
     expect(result.files[0]).toMatchObject({ path: PRIMARY, outcome: 'downloaded' });
     expect(await readFile(join(targetDir, PRIMARY), 'utf8')).toBe(CONTENT[PRIMARY]);
   });
@@ -162,9 +196,20 @@ describe('fetchRawData from a loopback mirror', () => {
       new RawDataDownloadError(PRIMARY, `${baseUrl}/nowhere/${PRIMARY}`, 'HTTP 404'),
     );
 
-    const fetchImpl = vi.fn(async () => Promise.reject(new TypeError('fetch failed')));
-    const refused = fetchRawData({ targetDir, manifest: MANIFEST, fetchImpl });
-    await expect(refused).rejects.toThrow(`${PRIMARY}: cannot be downloaded from https://`);
+    // Without a base URL the pinned GitHub URL is used; a fake fetch answers, nothing leaves.
+    vi.stubGlobal('fetch', () => Promise.reject(new Error('the real fetch must not be used')));
+    const fetchImpl = vi.fn(async (_url: string | URL | Request) =>
+      Promise.reject(new TypeError('fetch failed')),
+    );
+    try {
+      const refused = fetchRawData({ targetDir, manifest: MANIFEST, fetchImpl });
+      await expect(refused).rejects.toThrow(
+        `${PRIMARY}: cannot be downloaded from ${rawGithubUrl({ repository: 'example/tram', commit: 'a'.repeat(40), path: PRIMARY })}: fetch failed`,
+      );
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(fetchImpl).toHaveBeenCalledTimes(1);
     expect(existsSync(targetDir)).toBe(false);
   });
 
@@ -216,8 +261,12 @@ describe('verifyRawData', () => {
     expect(error).toBeInstanceOf(CliError);
     expect((error as CliError).exitCode).toBe(2);
     const lines = (error as CliError).message.split('\n');
-    expect(lines[0]).toBe(`${RAW_DATA_MANIFEST.length} pinned raw file(s) in ${dir} do not verify:`);
-    expect(lines).toContain(`  ${PRIMARY_PATH}: missing (expected git blob ${pinned(PRIMARY_PATH)}, 4185981 bytes)`);
+    expect(lines[0]).toBe(
+      `${RAW_DATA_MANIFEST.length} pinned raw file(s) in ${dir} do not verify:`,
+    );
+    expect(lines).toContain(
+      `  ${PRIMARY_PATH}: missing (expected git blob ${pinned(PRIMARY_PATH)}, 4185981 bytes)`,
+    );
   });
 });
 

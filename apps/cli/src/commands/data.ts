@@ -10,11 +10,18 @@ import {
   DatasetLeakageError,
   DatasetSettingsError,
   datasetSummaryOf,
+  fetchRawData,
   formatDatasetReport,
+  formatRawFileStatus,
   prepareDataset,
+  RawDataDownloadError,
+  RawDataMismatchError,
   registerDataset,
+  verifyRawData,
   type DatasetSettingsInput,
+  type FetchedFile,
   type PrepareOptions,
+  type RawFileStatus,
 } from '@ttpgrid/dataset';
 import { createDatabase } from '@ttpgrid/db';
 
@@ -29,7 +36,7 @@ interface DataOptions {
   json?: boolean;
 }
 
-/** `ttpgrid data stats` and `ttpgrid data prepare` (issue #3). */
+/** `ttpgrid data stats`, `prepare`, `fetch` and `verify` (issue #3). */
 export function registerDataCommands(program: Command): Command {
   const data = program
     .command('data')
@@ -44,6 +51,20 @@ export function registerDataCommands(program: Command): Command {
     .description('build the dataset, store its artifacts and register it in Postgres (idempotent)')
     .option('--json', 'print the registered version as one JSON object')
     .action(async (options: DataOptions) => prepareAndRegister(options));
+
+  data
+    .command('fetch')
+    .description('download the pinned raw files and check their hashes (skips verified files)')
+    .option('--dir <dir>', 'raw data folder to fill (default: TTPGRID_DATA_DIR)')
+    .option('--base-url <url>', 'a mirror of the data folder instead of GitHub', parseBaseUrl)
+    .action(async (options: RawDataOptions) => fetchRawFiles(options));
+
+  data
+    .command('verify')
+    .description('check the raw files against their pinned hashes (exit 2 if any is bad)')
+    .option('--dir <dir>', 'raw data folder to check (default: TTPGRID_DATA_DIR)')
+    .option('--json', "print every file's status as one JSON object")
+    .action(async (options: RawDataOptions) => verifyRawFiles(options));
 
   return data;
 }
@@ -150,4 +171,77 @@ function parseSeed(value: string): number {
     throw new InvalidArgumentError('the split seed is an integer from 0 to 4294967295');
   }
   return seed;
+}
+
+interface RawDataOptions {
+  dir?: string;
+  baseUrl?: string;
+  json?: boolean;
+}
+
+/** `ttpgrid data fetch`: one line per downloadable file; ATT&CK files are packed, not fetched. */
+async function fetchRawFiles(options: RawDataOptions) {
+  const targetDir = resolve(options.dir ?? loadConfig().rawDataDir);
+  const onFile = (file: FetchedFile) =>
+    process.stdout.write(`${file.outcome} ${file.path} (${file.bytes} bytes)\n`);
+  const result = await fetchRawData({ targetDir, baseUrl: options.baseUrl, onFile }).catch(
+    (error: unknown) => {
+      throw asFetchError(error);
+    },
+  );
+
+  for (const status of result.derived) {
+    process.stdout.write(`derived ${formatRawFileStatus(status)}\n`);
+  }
+  const missing = result.derived.filter((status) => status.state === 'missing').length;
+  if (missing > 0) {
+    process.stdout.write(
+      `${missing} ATT&CK file(s) missing: they are packed from mitre/cti's per-object STIX ` +
+        'files, so there is no single file to download (see attack/SOURCE.md)\n',
+    );
+  }
+  // Missing ones were reported above; a packed file that is present must still be the pinned one.
+  throwIfBad(
+    result.derived.filter((status) => status.state === 'mismatch'),
+    targetDir,
+  );
+}
+
+/** `ttpgrid data verify`: exit 2 with one line per missing or mismatching file. */
+async function verifyRawFiles(options: RawDataOptions) {
+  const dir = resolve(options.dir ?? loadConfig().rawDataDir);
+  const statuses = await verifyRawData(dir);
+
+  const good = statuses.filter((status) => status.state === 'ok');
+  const output = options.json
+    ? JSON.stringify({ dir, files: statuses })
+    : good.map(formatRawFileStatus).join('\n');
+  process.stdout.write(`${output}\n`);
+  throwIfBad(
+    statuses.filter((status) => status.state !== 'ok'),
+    dir,
+  );
+}
+
+function throwIfBad(bad: RawFileStatus[], dir: string) {
+  if (bad.length > 0) {
+    const lines = bad.map((status) => `  ${formatRawFileStatus(status)}`);
+    const header = `${bad.length} pinned raw file(s) in ${dir} do not verify:`;
+    throw new CliError([header, ...lines].join('\n'), EXIT.badInput);
+  }
+}
+
+/** A hash mismatch is bad input (exit 2); a download that fails is an unreachable origin (3). */
+function asFetchError(error: unknown): unknown {
+  if (error instanceof RawDataMismatchError) return new CliError(error.message, EXIT.badInput);
+  if (error instanceof RawDataDownloadError) return new CliError(error.message, EXIT.unreachable);
+  return error;
+}
+
+function parseBaseUrl(value: string): string {
+  const url = URL.canParse(value) ? new URL(value) : null;
+  if (url === null || !['http:', 'https:'].includes(url.protocol)) {
+    throw new InvalidArgumentError('the base URL is an http:// or https:// URL');
+  }
+  return value;
 }
