@@ -278,10 +278,13 @@ describe('deploying a fine-tuned run and classifying reports with it', () => {
     }
   });
 
-  it('answers an unknown model with 404, an empty report with 400, a large one with 413', async () => {
+  it('answers unknown models and deployments with 404, empty reports 400, large ones 413', async () => {
     const unknown = await post('/api/classify', JSON.stringify({ text: 'x y.', modelId: 'nope' }));
     const markupOnly = await post('/api/classify', '<script>1</script><p> </p>', 'text/html');
     const large = await post('/api/classify', 'The actor ran whoami. '.repeat(4000), 'text/plain');
+    const notDeployment = await fetch(
+      `${stack.url}/api/models/deployments/experiment-${experimentId}`,
+    );
 
     expect(unknown.status).toBe(404);
     expect(markupOnly.status).toBe(400);
@@ -290,6 +293,7 @@ describe('deploying a fine-tuned run and classifying reports with it', () => {
     ]);
     expect(large.status).toBe(413);
     expect(await readJson(large)).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
+    expect(notDeployment.status).toBe(404);
   });
 
   it(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { sampleNegatives } from '../src/deploy/activities';
+import { sampleNegatives } from '../src/deploy/calibration';
 import { checkpointDevPoint, chooseRunByDev } from '../src/deploy/selection';
 
 const point = (epoch: number, devMacroF1: number, devMicroF1 = 0.5) => ({

@@ -1,10 +1,7 @@
-import { createHash } from 'node:crypto';
-import { join } from 'node:path';
-
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 
 import { getJsonLines, type ArtifactStore } from '@ttpgrid/artifacts';
-import type { ClassifierRegistry, TechniqueClassifier } from '@ttpgrid/classifier';
+import type { ClassifierRegistry } from '@ttpgrid/classifier';
 import { createLogger, loadConfig, type TtpgridConfig } from '@ttpgrid/config';
 import type {
   ExportOnnxInput,
@@ -17,6 +14,7 @@ import { hashOf, type PlannedStage } from '@ttpgrid/grid';
 import { classificationReport } from '@ttpgrid/metrics';
 
 import { RUN_STATUS } from '../grid/types';
+import type { CalibrationRequest } from './calibration';
 import { chooseRunByDev, type SelectionCandidate } from './selection';
 import type {
   DeployCalibration,
@@ -36,14 +34,6 @@ export interface DeployActivityDependencies {
   config?: TtpgridConfig;
 }
 
-export interface CalibrationRequest {
-  manifestKey: string;
-  maxLength: number;
-  devPredictionsKey: string;
-  negativesKey: string;
-  negativesLimit: number | null;
-}
-
 export interface RegistrationRequest {
   modelId: string;
   plan: DeployPlan;
@@ -61,18 +51,11 @@ interface DatasetArtifactKeys {
   ood: string | null;
 }
 
-/** Sentences predicted between two heartbeats of the calibration activity. */
-const NEGATIVES_PER_HEARTBEAT = 64;
-/** Thresholds of the curve stored with the calibration. */
-const CURVE_THRESHOLDS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
-
 const json = (value: unknown) => value as Prisma.InputJsonValue;
 
 export function createDeployActivities(deps: DeployActivityDependencies) {
   const { store, db } = deps;
-  let registry: Promise<ClassifierRegistry> | null = null;
-  // Loaded on first use: onnxruntime's native module is not needed by every importer.
-  const models = () => (registry ??= openRegistry(store, deps.config ?? loadConfig()));
+  let registry: ClassifierRegistry | null = null;
 
   return {
     /** Picks the run by dev figures (or checks the named one) and keeps its weights. */
@@ -110,6 +93,7 @@ export function createDeployActivities(deps: DeployActivityDependencies) {
       };
     },
 
+    /** The manifest of an earlier export of the same checkpoint and length, if still stored. */
     async lookupOnnxExport(request: ExportOnnxInput): Promise<string | null> {
       const found = await db.derivation.findUnique({
         where: { identity: exportIdentity(request) },
@@ -138,16 +122,17 @@ export function createDeployActivities(deps: DeployActivityDependencies) {
      * the share to report. Heartbeats between batches.
      */
     async calibrateDeployment(request: CalibrationRequest): Promise<DeployCalibration> {
-      const classifier = await import('@ttpgrid/classifier');
-      const registryNow = await models();
-      const model = await registryNow.get({
+      // Loaded on first use: onnxruntime's native module is not needed by every importer.
+      const calibration = await import('./calibration');
+      registry ??= calibration.openRegistry(store, deps.config ?? loadConfig());
+      const model = await registry.get({
         manifestKey: request.manifestKey,
         maxLength: request.maxLength,
       });
       try {
-        return await calibrate(classifier, model, store, request);
+        return await calibration.calibrate(model, store, request);
       } finally {
-        await registryNow.evict(request.manifestKey);
+        await registry.evict(request.manifestKey);
       }
     },
 
@@ -210,14 +195,6 @@ export function createDeployActivities(deps: DeployActivityDependencies) {
 
 export type DeployActivities = ReturnType<typeof createDeployActivities>;
 
-async function openRegistry(store: ArtifactStore, config: TtpgridConfig) {
-  const { ClassifierRegistry } = await import('@ttpgrid/classifier');
-  return new ClassifierRegistry(store, {
-    cacheDir: join(config.dataHome, 'onnx-cache'),
-    capacity: 1,
-  });
-}
-
 type StageRow = NonNullable<Awaited<ReturnType<Database['stage']['findUnique']>>>;
 type RunRow = NonNullable<Awaited<ReturnType<Database['run']['findUnique']>>>;
 
@@ -275,81 +252,6 @@ async function requireCheckpoint(store: ArtifactStore, stage: StageRow): Promise
     );
   }
   return key;
-}
-
-async function calibrate(
-  classifier: typeof import('@ttpgrid/classifier'),
-  model: TechniqueClassifier,
-  store: ArtifactStore,
-  request: CalibrationRequest,
-): Promise<DeployCalibration> {
-  const devRows = await getJsonLines<PredictionRow>(store, request.devPredictionsKey);
-  const dev = classifier.devPointsFromPredictionRows(devRows);
-  const available = (await getJsonLines<{ text: string }>(store, request.negativesKey)).map(
-    (row) => row.text,
-  );
-  const used = sampleNegatives(available, request.negativesLimit);
-  const halves = classifier.splitNegatives(used);
-  if (halves.calibration.length === 0 || halves.measurement.length === 0) {
-    throw badInput(`${used.length} negatives leave a half empty: use a larger negativesLimit`);
-  }
-
-  const progress = { done: 0, total: used.length };
-  const calibrationMax = await maxProbabilities(classifier, model, halves.calibration, progress);
-  const measurementMax = await maxProbabilities(classifier, model, halves.measurement, progress);
-  const chosen = classifier.calibrateThreshold({ dev, negativeMaxProbabilities: calibrationMax });
-  const heldOut = { dev, negativeMaxProbabilities: measurementMax };
-
-  return {
-    rule: chosen.rule,
-    threshold: chosen.threshold,
-    maxNegativeShare: chosen.maxNegativeShare,
-    devMicroF1: chosen.devMicroF1,
-    devPrecision: chosen.devPrecision,
-    devRecall: chosen.devRecall,
-    calibrationNegativeShare: chosen.negativeShare,
-    measurementNegativeShare: classifier.negativeShareAbove(measurementMax, chosen.threshold),
-    devSentences: dev.length,
-    negatives: {
-      available: available.length,
-      used: used.length,
-      calibration: halves.calibration.length,
-      measurement: halves.measurement.length,
-    },
-    negativesLimit: request.negativesLimit,
-    curve: classifier.thresholdCurve(heldOut, CURVE_THRESHOLDS),
-  };
-}
-
-/** Highest probability per sentence, in batches with a heartbeat after each. */
-async function maxProbabilities(
-  classifier: typeof import('@ttpgrid/classifier'),
-  model: TechniqueClassifier,
-  texts: readonly string[],
-  progress: { done: number; total: number },
-): Promise<number[]> {
-  const maxima: number[] = [];
-  for (let start = 0; start < texts.length; start += NEGATIVES_PER_HEARTBEAT) {
-    const batch = texts.slice(start, start + NEGATIVES_PER_HEARTBEAT);
-    maxima.push(...(await classifier.negativeMaxProbabilities(model, batch)));
-    progress.done += batch.length;
-    Context.current().heartbeat(progress);
-  }
-  return maxima;
-}
-
-/**
- * At most `limit` negatives: those with the smallest SHA-256 of their text, a deterministic
- * sample unrelated to the order of the source documents. All of them without a limit.
- */
-export function sampleNegatives(texts: readonly string[], limit: number | null): string[] {
-  if (limit === null || texts.length <= limit) return [...texts];
-  const hashed = texts.map((text) => ({
-    text,
-    hash: createHash('sha256').update(text, 'utf8').digest('hex'),
-  }));
-  hashed.sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
-  return hashed.slice(0, limit).map((entry) => entry.text);
 }
 
 async function scoresOf(store: ArtifactStore, predictionsKey: string): Promise<SplitScores> {

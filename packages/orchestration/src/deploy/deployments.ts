@@ -33,6 +33,8 @@ export interface DeploymentStatus {
   error: string | null;
 }
 
+const DEPLOY_WORKFLOW_TYPE = 'deployModelWorkflow';
+
 const STATUS_NAMES: Record<string, string> = {
   RUNNING: 'running',
   COMPLETED: 'succeeded',
@@ -63,7 +65,7 @@ export async function startDeployment(
   };
 
   try {
-    await client.workflow.start('deployModelWorkflow', {
+    await client.workflow.start(DEPLOY_WORKFLOW_TYPE, {
       taskQueue: config.cpuTaskQueue,
       workflowId,
       args: [input],
@@ -105,7 +107,7 @@ async function checkDeployable(db: Database, request: DeploymentRequest) {
   }
 }
 
-/** The latest deploy workflow under this ID; null when Temporal knows none. */
+/** The latest deploy workflow under this ID; null when Temporal knows no deployment by it. */
 export async function describeDeployment(
   client: Client,
   workflowId: string,
@@ -113,7 +115,10 @@ export async function describeDeployment(
   const handle = client.workflow.getHandle(workflowId);
   let statusName: string;
   try {
-    statusName = (await handle.describe()).status.name;
+    const description = await handle.describe();
+    // Other workflows (experiments, stages) are not deployments, whatever their ID.
+    if (description.type !== DEPLOY_WORKFLOW_TYPE) return null;
+    statusName = description.status.name;
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return null;
     throw error;
