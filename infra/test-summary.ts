@@ -20,9 +20,11 @@ function vitestCounts(file: string): Counts {
     numTodoTests: number;
     numFailedTestSuites: number;
   };
+  // A file that fails before any test runs (an import error) counts once as a failure.
+  const failed = report.numFailedTests > 0 ? report.numFailedTests : report.numFailedTestSuites;
   return {
     passed: report.numPassedTests,
-    failed: report.numFailedTests + report.numFailedTestSuites,
+    failed,
     skipped: report.numPendingTests + report.numTodoTests,
   };
 }

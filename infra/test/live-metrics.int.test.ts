@@ -83,8 +83,10 @@ async function scrape(url: string): Promise<Set<string>> {
 
 describe('live metrics during a small grid', () => {
   it('exposes every metric the dashboard queries from the API, worker and trainer', async () => {
+    // A seed no other test uses, so that the stage really trains (a cached one exports nothing).
+    const seed = 100_000 + Math.floor(Math.random() * 1_000_000);
     const spec = parseGridSpecText(
-      'name: live-metrics\nencoders: [minilm-l6]\ncases: [P]\nseeds: [1]\nmode: probe\n' +
+      `name: live-metrics\nencoders: [minilm-l6]\ncases: [P]\nseeds: [${seed}]\nmode: probe\n` +
         'hyperparameters: {epochs: 2, maxLength: 32}\n',
     );
     const client = new Client({ connection, namespace: config.temporalNamespace });
