@@ -170,15 +170,15 @@ describe('the web UI against the real API, Postgres and a real probe grid', () =
     expect(all).toBeGreaterThanOrEqual(2);
     await expect.poll(() => page.locator('table.pivot').count()).toBe(all);
 
-    await page.getByLabel('Mode').selectOption('finetune');
+    await page.getByLabel('Mode', { exact: true }).selectOption('finetune');
     const finetune = await pivotsInDatabase('finetune');
     if (finetune === 0) {
       await page.getByText('No finished runs match these filters.').waitFor();
     } else {
       await expect.poll(() => page.locator('table.pivot').count()).toBe(finetune);
     }
-    await page.getByLabel('Mode').selectOption('probe');
-    await page.getByLabel('Experiment').selectOption(second.experimentId);
+    await page.getByLabel('Mode', { exact: true }).selectOption('probe');
+    await page.getByLabel('Experiment', { exact: true }).selectOption(second.experimentId);
     await expect.poll(() => page.locator('table.pivot').count()).toBe(1);
     expect(await page.locator('table.pivot caption').textContent()).toContain('stages reused');
   });
