@@ -12,6 +12,10 @@ from temporalio.exceptions import ApplicationError
 from ttpgrid_trainer.activities import TrainerActivities
 from ttpgrid_trainer.artifacts import put_json, put_jsonl
 from ttpgrid_trainer.config import TrainerSettings
+from ttpgrid_trainer.encoders import resolve_encoder
+from ttpgrid_trainer.inference import _probabilities, load_classifier
+from ttpgrid_trainer.modeling import load_tokenizer
+from ttpgrid_trainer.runtime import choose_runtime
 
 from .tram_slice import tram_slice
 
@@ -114,7 +118,36 @@ def test_probe_learns_and_reuses_cached_features(
     assert curve[-1]["trainLoss"] < curve[0]["trainLoss"]
     assert curve[-1]["devMacroF1"] > 0.4
     assert second["checkpointKey"] == first["checkpointKey"]
-    assert "probe features from cache" in caplog.text
+    feature_lines = [line for line in caplog.text.splitlines() if "probe features" in line]
+    # First stage: training and dev sentences encoded; second: every row from the cache.
+    assert "computed=0" not in feature_lines[0]
+    assert all("computed=0" in line for line in feature_lines[-2:])
+
+
+@pytest.mark.slow
+def test_probe_evaluation_on_cached_features_matches_the_full_model(
+    activities: TrainerActivities, settings: TrainerSettings
+) -> None:
+    spec = stage_spec(activities, hyperparameters={"learningRate": 1e-3, "epochs": 5})
+    trained = activities.train_stage(spec)
+    evaluate = {"contractVersion": 1, "encoder": {"name": "minilm-l6"}, "mode": "probe",
+                "checkpointKey": trained["checkpointKey"], "labelSetKey": spec["labelSetKey"],
+                "evalSetKey": spec["devSetKey"], "maxLength": 64, "batchSize": 16,
+                "precision": "fp32"}  # fmt: skip
+    cached = activities.evaluate_checkpoint(evaluate)
+    rows = [json.loads(line) for line in activities.store.get(cached["predictionsKey"]).split(b"\n")
+            if line]  # fmt: skip
+
+    # The same checkpoint as a whole classifier over padded token batches.
+    encoder = resolve_encoder("minilm-l6", settings.encoder_dir)
+    model, _ = load_classifier(evaluate, activities.store, encoder)
+    runtime = choose_runtime("cpu", "fp32")
+    texts = [row["text"] for row in DEV]
+    full = _probabilities(model, texts, load_tokenizer(encoder), evaluate, runtime)
+
+    assert [row["predicted"] for row in rows] == [LABELS[int(i)] for i in full.argmax(axis=1)]
+    top = np.array([row["top5"][0]["probability"] for row in rows])
+    assert np.allclose(top, full.max(axis=1), atol=1e-5)
 
 
 @pytest.mark.slow

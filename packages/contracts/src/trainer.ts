@@ -8,6 +8,13 @@ import { ArtifactKey } from './artifacts';
  */
 export const TRAINER_CONTRACT_VERSION = 1;
 
+/**
+ * How the trainer computes frozen-encoder features (probe training and evaluation, embeddings):
+ * FEATURE_RECIPE in apps/trainer/src/ttpgrid_trainer/features.py, kept equal by a trainer test.
+ * Part of the identity of every memoised embedding and probe stage.
+ */
+export const TRAINER_FEATURE_RECIPE = 'unpadded-length-groups-v1';
+
 export const TrainingMode = z.enum(['finetune', 'probe']);
 export type TrainingMode = z.infer<typeof TrainingMode>;
 

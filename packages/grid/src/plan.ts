@@ -1,4 +1,10 @@
-import type { EncoderRef, Hyperparameters, Precision, TrainingMode } from '@ttpgrid/contracts';
+import {
+  TRAINER_FEATURE_RECIPE,
+  type EncoderRef,
+  type Hyperparameters,
+  type Precision,
+  type TrainingMode,
+} from '@ttpgrid/contracts';
 
 import {
   K_SOURCES,
@@ -14,6 +20,11 @@ import type { GridSpec } from './spec';
 
 /** Bumped whenever the trainer's recipe changes what the same inputs produce. */
 export const RECIPE_VERSION = 'two-stage-recipe-v1';
+
+/** The recipe a stage's key names: probe stages also depend on how features are computed. */
+function recipeOf(mode: TrainingMode): string {
+  return mode === 'probe' ? `${RECIPE_VERSION}+${TRAINER_FEATURE_RECIPE}` : RECIPE_VERSION;
+}
 
 /** The content-addressed parts of a prepared dataset version that training depends on. */
 export interface DatasetContent {
@@ -172,7 +183,7 @@ function buildStage(
     seed: run.seed,
     precision: run.precision,
     hyperparameters: run.hyperparameters,
-    recipe: RECIPE_VERSION,
+    recipe: recipeOf(run.mode),
     libraries: context.libraries,
     parentKey,
   });

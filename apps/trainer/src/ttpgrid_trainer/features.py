@@ -1,9 +1,12 @@
-"""Tokenised batches, and frozen-encoder sentence features cached as artifacts.
+"""Tokenised batches, and frozen-encoder sentence features cached per sentence.
 
-Features (probe mode, embedSentences) are float32 little-endian row-major matrices. A cache entry is
-keyed by (encoder weights hash, SHA-256 of the texts, maxLength, pooling) and points to the matrix's
-artifact; entries live in `$TTPGRID_TRAINER_CACHE_DIR/features/<key>.json`. Features are always
-computed in fp32 so an entry does not depend on the device that made it.
+Features (probe mode, embedSentences, probe evaluation) are fp32 rows, one per sentence. Each row
+is computed in a batch of sentences with the same token count, so no row ever sees padding: a
+sentence's row is then bitwise the same whichever sentences shared its batch, and a cached row can
+be reused by any later training set that contains the sentence. Rows live under
+`$TTPGRID_TRAINER_CACHE_DIR/features/<bank>/<sha[:2]>/<sha>.f32`, where the bank is the hash of
+(encoder weights hash, maxLength, pooling, FEATURE_RECIPE) and sha the SHA-256 of the sentence.
+Features are always computed in fp32, so a row does not depend on the device that made it.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import hashlib
 import json
 import os
 import tempfile
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +25,6 @@ import numpy as np
 import torch
 from torch import nn
 
-from .artifacts import ArtifactStore
 from .logs import get_logger
 from .modeling import mean_pool
 
@@ -58,6 +62,23 @@ def collate(
     return ids.to(device), mask.to(device), int(mask.sum())
 
 
+FEATURE_RECIPE = "unpadded-length-groups-v1"
+
+
+def length_groups(tokens: Tokenized, batch_size: int) -> list[list[int]]:
+    """Row indices batched by equal token count, longest first; no batch needs padding."""
+    by_length: dict[int, list[int]] = defaultdict(list)
+    for index, ids in enumerate(tokens.input_ids):
+        by_length[len(ids)].append(index)
+
+    batches = []
+    for length in sorted(by_length, reverse=True):
+        members = by_length[length]
+        starts = range(0, len(members), batch_size)
+        batches.extend(members[start : start + batch_size] for start in starts)
+    return batches
+
+
 @torch.no_grad()
 def encode_sentences(
     encoder: nn.Module,
@@ -66,13 +87,10 @@ def encode_sentences(
     device: torch.device,
     batch_size: int = 64,
 ) -> np.ndarray:
-    """Pooled fp32 sentence features of a frozen encoder, in input order."""
+    """Pooled fp32 sentence features of a frozen encoder, in input order, one row per sentence."""
     encoder.eval()
-    # Longest first keeps padding low; rows go back to input order below.
-    order = sorted(range(len(tokens.input_ids)), key=lambda i: -len(tokens.input_ids[i]))
-    output = np.zeros((len(order), encoder.config.hidden_size), dtype=np.float32)
-    for start in range(0, len(order), batch_size):
-        chunk = order[start : start + batch_size]
+    output = np.zeros((len(tokens.input_ids), encoder.config.hidden_size), dtype=np.float32)
+    for chunk in length_groups(tokens, batch_size):
         ids, mask, _ = collate(tokens, chunk, device)
         hidden = encoder(input_ids=ids, attention_mask=mask).last_hidden_state.float()
         pooled = mean_pool(hidden, mask) if pooling == "mean" else hidden[:, 0]
@@ -80,51 +98,76 @@ def encode_sentences(
     return output
 
 
-def matrix_bytes(matrix: np.ndarray) -> bytes:
-    return np.ascontiguousarray(matrix, dtype="<f4").tobytes()
+def sentence_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def matrix_from_bytes(data: bytes, count: int, dimension: int) -> np.ndarray:
-    return np.frombuffer(data, dtype="<f4").reshape(count, dimension).copy()
+@dataclass
+class CachedFeatures:
+    matrix: np.ndarray  # one row per input text, in input order
+    computed: int  # distinct sentences that were not cached and had to be encoded
 
 
-def texts_hash(texts: list[str]) -> str:
-    return hashlib.sha256(json.dumps(texts, ensure_ascii=False).encode("utf-8")).hexdigest()
+def frozen_encoder_identity(weights_hash: str, random_init: bool, seed: int) -> str:
+    """What determines a frozen encoder's weights: a random one's also depend on its seed."""
+    return f"{weights_hash}+seed:{seed}" if random_init else weights_hash
 
 
 class FeatureCache:
-    """Index from (weights hash, texts, maxLength, pooling) to a feature matrix artifact."""
+    """Per-sentence feature rows of one frozen encoder at one maxLength and pooling."""
 
-    def __init__(self, folder: Path, store: ArtifactStore) -> None:
-        self.folder = folder
-        self.store = store
-
-    @staticmethod
-    def key(weights_hash: str, texts: list[str], max_length: int, pooling: str) -> str:
+    def __init__(self, folder: Path, encoder_identity: str, max_length: int, pooling: str) -> None:
         identity = {
-            "encoderWeightsHash": weights_hash,
-            "textsHash": texts_hash(texts),
+            "encoder": encoder_identity,
             "maxLength": max_length,
             "pooling": pooling,
+            "recipe": FEATURE_RECIPE,
         }
-        return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
+        self.bank = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
+        self.folder = folder / self.bank
 
-    def get(self, key: str) -> np.ndarray | None:
-        entry_path = self.folder / f"{key}.json"
-        if not entry_path.is_file():
-            return None
-        entry = json.loads(entry_path.read_text())
-        if not self.store.exists(entry["artifactKey"]):
-            return None
-        data = self.store.get(entry["artifactKey"])
-        return matrix_from_bytes(data, entry["count"], entry["dimension"])
+    def _row_path(self, digest: str) -> Path:
+        return self.folder / digest[:2] / f"{digest}.f32"
 
-    def put(self, key: str, matrix: np.ndarray) -> str:
-        artifact = self.store.put(matrix_bytes(matrix))
-        entry = {"artifactKey": artifact, "count": matrix.shape[0], "dimension": matrix.shape[1]}
-        self.folder.mkdir(parents=True, exist_ok=True)
-        descriptor, temp_name = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-        with os.fdopen(descriptor, "w") as handle:
-            json.dump(entry, handle)
-        os.replace(temp_name, self.folder / f"{key}.json")
-        return artifact
+    def _read_row(self, digest: str) -> np.ndarray | None:
+        try:
+            data = self._row_path(digest).read_bytes()
+        except FileNotFoundError:
+            return None
+        return np.frombuffer(data, dtype="<f4") if data else None
+
+    def _write_row(self, digest: str, row: np.ndarray) -> None:
+        path = self._row_path(digest)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temp_name = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(np.ascontiguousarray(row, dtype="<f4").tobytes())
+        os.replace(temp_name, path)
+
+    def features(
+        self, texts: list[str], encode: Callable[[list[str]], np.ndarray]
+    ) -> CachedFeatures:
+        """Rows for `texts`, encoding (with `encode`) and storing only the sentences not cached."""
+        if not texts:
+            raise ValueError("no sentences to compute features for")
+
+        digests = [sentence_hash(text) for text in texts]
+        rows: dict[str, np.ndarray] = {}
+        missing: dict[str, str] = {}
+        for digest, text in zip(digests, texts, strict=True):
+            if digest in rows or digest in missing:
+                continue
+            row = self._read_row(digest)
+            if row is None:
+                missing[digest] = text
+            else:
+                rows[digest] = row
+
+        if missing:
+            computed = encode(list(missing.values()))
+            for digest, row in zip(missing, computed, strict=True):
+                self._write_row(digest, row)
+                rows[digest] = row
+
+        matrix = np.stack([rows[digest] for digest in digests]).astype(np.float32, copy=False)
+        return CachedFeatures(matrix, len(missing))

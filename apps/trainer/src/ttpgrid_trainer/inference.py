@@ -16,19 +16,31 @@ from .contracts import CONTRACT_VERSION
 from .data import load_dataset, load_label_set, load_texts
 from .encoders import ResolvedEncoder
 from .errors import ARTIFACT_MISSING, EMPTY_DATASET, bad_spec, non_retryable
-from .features import FeatureCache, collate, encode_sentences, tokenize
+from .features import (
+    FeatureCache,
+    collate,
+    encode_sentences,
+    frozen_encoder_identity,
+    tokenize,
+)
 from .logs import get_logger
-from .modeling import SentenceClassifier, load_encoder, load_tokenizer, read_checkpoint
+from .modeling import (
+    POOLING,
+    SentenceClassifier,
+    load_encoder,
+    load_tokenizer,
+    read_checkpoint,
+)
 from .runtime import Runtime, choose_runtime
 from .stage import resolve_or_fail
 
 log = get_logger(__name__)
 
 
-def load_classifier(
-    spec: dict[str, Any], store: ArtifactStore, encoder: ResolvedEncoder, **options: Any
-) -> tuple[nn.Module, list[str]]:
-    """The trained classifier of a checkpoint (probe heads get their frozen encoder back)."""
+def _checked_checkpoint(
+    spec: dict[str, Any], store: ArtifactStore, encoder: ResolvedEncoder
+) -> tuple[dict[str, torch.Tensor], dict[str, str], list[str]]:
+    """The checkpoint's tensors, metadata and labels, refused when they do not match the spec."""
     try:
         tensors, metadata = read_checkpoint(store.get(spec["checkpointKey"]))
     except ArtifactNotFound as error:
@@ -42,8 +54,16 @@ def load_classifier(
     wrong = [name for name, value in expected.items() if metadata.get(name) != value]
     if wrong:
         raise bad_spec(f"checkpoint {spec['checkpointKey']} does not match the spec: {wrong}")
+    return tensors, metadata, labels
 
-    model = SentenceClassifier(load_encoder(encoder, 0, **options), len(labels))
+
+def load_classifier(
+    spec: dict[str, Any], store: ArtifactStore, encoder: ResolvedEncoder, **options: Any
+) -> tuple[nn.Module, list[str]]:
+    """The trained classifier of a checkpoint (probe heads get their frozen encoder back)."""
+    tensors, metadata, labels = _checked_checkpoint(spec, store, encoder)
+    seed = int(metadata.get("encoderSeed", "0"))
+    model = SentenceClassifier(load_encoder(encoder, seed, **options), len(labels))
     if spec["mode"] == "probe":
         # Probe heads see features without dropout; eval() below turns dropout off anyway.
         model.head.load_state_dict({k.removeprefix("head."): v for k, v in tensors.items()})
@@ -100,10 +120,13 @@ def evaluate_checkpoint(
     if not examples:
         raise non_retryable(EMPTY_DATASET, f"eval set {spec['evalSetKey']} has no examples")
 
-    model, labels = load_classifier(spec, store, encoder)
-    model.to(runtime.device)
     texts = [example.text for example in examples]
-    probabilities = _probabilities(model, texts, load_tokenizer(encoder), spec, runtime)
+    if spec["mode"] == "probe":
+        probabilities, labels = _probe_probabilities(spec, settings, store, encoder, texts)
+    else:
+        model, labels = load_classifier(spec, store, encoder)
+        model.to(runtime.device)
+        probabilities = _probabilities(model, texts, load_tokenizer(encoder), spec, runtime)
 
     rows = _prediction_rows(probabilities, [example.label for example in examples], labels)
     predictions_key = put_jsonl(store, rows)
@@ -114,6 +137,48 @@ def evaluate_checkpoint(
         "sentences": len(rows),
         "seconds": time.monotonic() - started,
     }
+
+
+@torch.no_grad()
+def _probe_probabilities(
+    spec: dict[str, Any],
+    settings: TrainerSettings,
+    store: ArtifactStore,
+    encoder: ResolvedEncoder,
+    texts: list[str],
+) -> tuple[np.ndarray, list[str]]:
+    """A probe head on the cached frozen features: the same rows its training and dev used."""
+    tensors, metadata, labels = _checked_checkpoint(spec, store, encoder)
+    seed = int(metadata.get("encoderSeed", "0"))
+    head = nn.Linear(tensors["head.weight"].shape[1], len(labels))
+    head.load_state_dict({name.removeprefix("head."): value for name, value in tensors.items()})
+
+    features = cached_features(settings, encoder, texts, spec["maxLength"], POOLING, seed)
+    logits = head(torch.from_numpy(features))
+    return torch.softmax(logits, dim=-1).numpy(), labels
+
+
+def cached_features(
+    settings: TrainerSettings,
+    encoder: ResolvedEncoder,
+    texts: list[str],
+    max_length: int,
+    pooling: str,
+    seed: int = 0,
+) -> np.ndarray:
+    """Frozen-encoder features of `texts` (fp32), encoding only sentences not yet cached."""
+    identity = frozen_encoder_identity(encoder.weights_hash, encoder.random_init, seed)
+    cache = FeatureCache(settings.cache_dir / "features", identity, max_length, pooling)
+
+    def encode(missing: list[str]) -> np.ndarray:
+        runtime = choose_runtime(settings.device, "fp32")
+        tokens = tokenize(load_tokenizer(encoder), missing, max_length)
+        model = load_encoder(encoder, seed).to(runtime.device)
+        return encode_sentences(model, tokens, pooling, runtime.device)
+
+    cached = cache.features(texts, encode)
+    log.info("features", featureBank=cache.bank, rows=len(texts), computed=cached.computed)
+    return cached.matrix
 
 
 def embed_sentences(
@@ -130,17 +195,7 @@ def embed_sentences(
             "dimension": model_dimension(encoder),
         }
 
-    cache = FeatureCache(settings.cache_dir / "features", store)
-    key = FeatureCache.key(encoder.weights_hash, texts, spec["maxLength"], spec["pooling"])
-
-    features = cache.get(key)
-    if features is None:
-        runtime = choose_runtime(settings.device, "fp32")
-        tokens = tokenize(load_tokenizer(encoder), texts, spec["maxLength"])
-        model = load_encoder(encoder, 0).to(runtime.device)
-        features = encode_sentences(model, tokens, spec["pooling"], runtime.device)
-        cache.put(key, features)
-
+    features = cached_features(settings, encoder, texts, spec["maxLength"], spec["pooling"])
     norms = np.linalg.norm(features, axis=1, keepdims=True)
     normalised = (features / np.maximum(norms, 1e-12)).astype("<f4")
     embeddings_key = store.put(normalised.tobytes())

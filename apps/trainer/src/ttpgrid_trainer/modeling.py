@@ -102,9 +102,12 @@ class CheckpointInfo:
     encoder_weights_hash: str
     labels: list[str]
     pooling: str = POOLING
+    # Only for randomly initialised encoders, whose weights are drawn from the stage's seed.
+    encoder_seed: int | None = None
 
     def metadata(self) -> dict[str, str]:
-        return {
+        seed = {} if self.encoder_seed is None else {"encoderSeed": str(self.encoder_seed)}
+        return seed | {
             "format": CHECKPOINT_FORMAT,
             "mode": self.mode,
             "encoder": self.encoder,

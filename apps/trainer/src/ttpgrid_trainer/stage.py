@@ -37,7 +37,6 @@ from .data import check_examples, load_dataset, load_label_set
 from .encoders import ResolvedEncoder, resolve_encoder
 from .errors import ARTIFACT_MISSING, ENCODER_UNAVAILABLE, bad_spec, non_retryable
 from .f1 import f1_scores
-from .features import FeatureCache
 from .logs import get_logger
 from .modeling import CheckpointInfo, checkpoint_bytes, read_checkpoint
 from .progress import StageLock, StageProgress
@@ -181,8 +180,8 @@ class StageTrainer:
         if self.encoder.random_init:
             log.warning("randomly initialised encoder", encoder=self.encoder.name)
         if self.spec["mode"] == "probe":
-            cache = FeatureCache(self.settings.cache_dir / "features", self.store)
-            return ProbeTask(self.encoder, self.labels, self.spec["seed"], self.runtime, cache)
+            cache_dir = self.settings.cache_dir / "features"
+            return ProbeTask(self.encoder, self.labels, self.spec["seed"], self.runtime, cache_dir)
         return FinetuneTask(
             self.encoder, self.labels, self.spec["seed"], self.runtime, self.settings.compile
         )
@@ -406,7 +405,11 @@ class StageTrainer:
 
     def _checkpoint_bytes(self) -> bytes:
         info = CheckpointInfo(
-            self.spec["mode"], self.encoder.name, self.encoder.weights_hash, self.labels
+            self.spec["mode"],
+            self.encoder.name,
+            self.encoder.weights_hash,
+            self.labels,
+            encoder_seed=self.spec["seed"] if self.encoder.random_init else None,
         )
         return checkpoint_bytes(self.task.checkpoint_state(), info)
 

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -14,7 +15,14 @@ from torch import nn
 
 from .data import Example
 from .encoders import ResolvedEncoder
-from .features import FeatureCache, Tokenized, collate, encode_sentences, tokenize
+from .features import (
+    FeatureCache,
+    Tokenized,
+    collate,
+    encode_sentences,
+    frozen_encoder_identity,
+    tokenize,
+)
 from .logs import get_logger
 from .modeling import POOLING, SentenceClassifier, init_head, load_encoder, load_tokenizer
 from .runtime import Runtime
@@ -90,11 +98,11 @@ class ProbeTask:
         labels: list[str],
         seed: int,
         runtime: Runtime,
-        cache: FeatureCache,
+        cache_dir: Path,
     ) -> None:
         self.runtime = runtime
         self.encoder_ref = encoder
-        self.cache = cache
+        self.cache_dir = cache_dir
         self.seed = seed
         self.num_labels = len(labels)
         self.extraction_tokens = 0
@@ -102,20 +110,28 @@ class ProbeTask:
 
     def _features(self, texts: list[str], max_length: int) -> tuple[np.ndarray, Tokenized]:
         tokens = tokenize(self.tokenizer, texts, max_length)
-        key = FeatureCache.key(self.encoder_ref.weights_hash, texts, max_length, POOLING)
-        cached = self.cache.get(key)
-        if cached is not None:
-            log.info("probe features from cache", cacheKey=key, rows=len(texts))
-            return cached, tokens
-
+        identity = frozen_encoder_identity(
+            self.encoder_ref.weights_hash, self.encoder_ref.random_init, self.seed
+        )
+        cache = FeatureCache(self.cache_dir, identity, max_length, POOLING)
         started = time.monotonic()
-        encoder = self._frozen_encoder()
-        features = encode_sentences(encoder, tokens, POOLING, self.runtime.device)
+        cached = cache.features(texts, lambda missing: self._encode(missing, max_length))
+        log.info(
+            "probe features",
+            featureBank=cache.bank,
+            rows=len(texts),
+            computed=cached.computed,
+            seconds=round(time.monotonic() - started, 3),
+        )
+        return cached.matrix, tokens
+
+    def _encode(self, texts: list[str], max_length: int) -> np.ndarray:
+        started = time.monotonic()
+        tokens = tokenize(self.tokenizer, texts, max_length)
+        features = encode_sentences(self._frozen_encoder(), tokens, POOLING, self.runtime.device)
         self.extraction_seconds += time.monotonic() - started
         self.extraction_tokens += sum(tokens.lengths())
-        artifact = self.cache.put(key, features)
-        log.info("probe features computed", cacheKey=key, artifactKey=artifact, rows=len(texts))
-        return features, tokens
+        return features
 
     def _frozen_encoder(self) -> nn.Module:
         if getattr(self, "_encoder", None) is None:

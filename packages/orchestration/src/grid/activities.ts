@@ -15,12 +15,13 @@ import {
   type ArtifactStore,
 } from '@ttpgrid/artifacts';
 import { createLogger } from '@ttpgrid/config';
-import type {
-  EmbedSentencesInput,
-  EmbedSentencesOutput,
-  EvaluateInput,
-  PredictionRow,
-  TrainStageOutput,
+import {
+  TRAINER_FEATURE_RECIPE,
+  type EmbedSentencesInput,
+  type EmbedSentencesOutput,
+  type EvaluateInput,
+  type PredictionRow,
+  type TrainStageOutput,
 } from '@ttpgrid/contracts';
 import { Prisma, type Database } from '@ttpgrid/db';
 import {
@@ -340,6 +341,7 @@ function cachedOutcome(stage: { key: string; checkpointKey: string | null; resul
 function embeddingsIdentity(request: EmbedSentencesInput, weightsHash: string): string {
   return hashOf({
     kind: 'embeddings',
+    featureRecipe: TRAINER_FEATURE_RECIPE,
     encoder: request.encoder.name,
     weightsHash,
     sentencesKey: request.sentencesKey,
@@ -350,7 +352,8 @@ function embeddingsIdentity(request: EmbedSentencesInput, weightsHash: string): 
 
 function predictionsIdentity(request: EvaluateInput): string {
   const { batchSize: _batchSize, ...identity } = request;
-  return hashOf({ kind: 'predictions', ...identity });
+  const featureRecipe = request.mode === 'probe' ? TRAINER_FEATURE_RECIPE : null;
+  return hashOf({ kind: 'predictions', featureRecipe, ...identity });
 }
 
 async function composeAndStore(
