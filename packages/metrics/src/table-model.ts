@@ -120,7 +120,8 @@ export function buildTable(input: TableInput): TableModel {
     modalN: modalSeedCount(cells),
     pooledStd: pooledStd(cells),
     showStd: input.showStd ?? false,
-    hasPublished: input.published !== undefined,
+    // Paper columns only where the paper has a value for one of these encoders and cases.
+    hasPublished: cells.some((cell) => cell.published !== null),
     significance: significance && {
       ...significance,
       tests: comparisons.filter((c) => c.adjustedP !== null).length,

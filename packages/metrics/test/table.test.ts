@@ -95,6 +95,22 @@ describe('renderTable', () => {
     expect(markdown).not.toContain('†');
   });
 
+  it('leaves the paper columns out when the paper has none of these encoders', () => {
+    const markdown = renderTable(
+      {
+        rows,
+        groups,
+        significance: false,
+        encoders: ['BERT'],
+        published: { P: { 'CTI-BERT': { micro: 61.2, macro: 38 } } },
+      },
+      'markdown',
+    );
+
+    expect(markdown).toContain('| Case | BERT Micro | BERT Macro |');
+    expect(markdown).not.toContain('(paper)');
+  });
+
   it('writes RFC 4180 CSV with * for best and a final pooled line', () => {
     const labelled = renderTable(
       { rows, groups, caseLabels: { P: 'D^P, "baseline 1"' }, significance: false },

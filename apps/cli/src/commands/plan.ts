@@ -1,12 +1,18 @@
 import type { Command } from 'commander';
 
-import { loadConfig, type TtpgridConfig } from '@ttpgrid/config';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { createLogger, loadConfig, type TtpgridConfig } from '@ttpgrid/config';
 import { createDatabase, type Database } from '@ttpgrid/db';
+import { findFreePort, startEmbeddedPostgres } from '@ttpgrid/devstack';
 import { PlanError } from '@ttpgrid/grid';
 import { reportPlan, type PlanReport } from '@ttpgrid/orchestration';
 
 import { CliError, EXIT } from '../exit-codes';
 import { readSpecFile } from '../spec-file';
+
+const log = createLogger('cli.plan');
 
 /** `ttpgrid plan <spec>`: runs, unique and naive stages, cached stages; needs no service. */
 export function registerPlanCommand(program: Command) {
@@ -18,7 +24,7 @@ export function registerPlanCommand(program: Command) {
     .action(async (path: string, options: { json?: boolean }) => {
       const { spec } = await readSpecFile(path);
       const config = loadConfig();
-      const db = await connectIfReachable(config);
+      const { db, stop } = await openStageDatabase(config);
       try {
         const report = await reportPlan(spec, config, db).catch((error: unknown) => {
           if (error instanceof PlanError) throw new CliError(error.message, EXIT.badInput);
@@ -29,13 +35,44 @@ export function registerPlanCommand(program: Command) {
         );
       } finally {
         await db?.$disconnect();
+        await stop();
       }
     });
 }
 
-/** Postgres is optional for planning: without it, cached stages are reported as null. */
-async function connectIfReachable(config: TtpgridConfig): Promise<Database | null> {
-  const db = createDatabase(config.databaseUrl);
+interface StageDatabase {
+  db: Database | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * Postgres is optional for planning: without it, cached stages are reported as null. When the
+ * configured server is down but this machine has the embedded one's data (after `npm run main`),
+ * that data is opened on a free port for the count and closed again.
+ */
+async function openStageDatabase(config: TtpgridConfig): Promise<StageDatabase> {
+  const none = { db: null, stop: async () => undefined };
+  const running = await connectIfReachable(config.databaseUrl);
+  if (running) return { db: running, stop: none.stop };
+
+  const dataDir = join(config.dataHome, 'postgres');
+  if (config.externalDatabase || !existsSync(join(dataDir, 'data', 'PG_VERSION'))) return none;
+  try {
+    const postgres = await startEmbeddedPostgres({
+      dataDir,
+      port: await findFreePort(),
+      migrationsDir: join(config.repoRoot, 'prisma/migrations'),
+    });
+    const db = await connectIfReachable(postgres.url);
+    return { db, stop: () => postgres.stop() };
+  } catch (error) {
+    log.warn('embedded postgres not opened; cached stages unknown', { error: String(error) });
+    return none;
+  }
+}
+
+async function connectIfReachable(url: string): Promise<Database | null> {
+  const db = createDatabase(url);
   try {
     await Promise.race([
       db.$queryRaw`SELECT 1 FROM "Stage" LIMIT 1`,

@@ -5,7 +5,7 @@ import { apiOptionsFromEnvironment, createApiApp } from '@ttpgrid/api';
 import { LocalArtifactStore } from '@ttpgrid/artifacts';
 import { createLogger, loadConfig, type TtpgridConfig } from '@ttpgrid/config';
 import { createDatabase, type Database } from '@ttpgrid/db';
-import { startDevStack, startTrainerWorker, type DevStack } from '@ttpgrid/devstack';
+import { findFreePort, startDevStack, startTrainerWorker, type DevStack } from '@ttpgrid/devstack';
 import {
   experimentProgress,
   renderExperimentTable,
@@ -20,7 +20,10 @@ import { readSpecFile } from '../spec-file';
 
 const log = createLogger('cli.run');
 
+const MAX_TRAINERS = 16;
+
 interface RunOptions {
+  trainers: number;
   serve?: boolean;
   verbose?: boolean;
 }
@@ -37,6 +40,12 @@ export function registerRunCommand(program: Command) {
     .description('run a grid end to end on this machine and print its result table')
     .option('--serve', 'keep the API and UI up after the table, until Ctrl-C')
     .option('--verbose', "show the trainer's log lines")
+    .option(
+      '--trainers <n>',
+      'trainer worker processes polling the trainer task queue, each one stage at a time',
+      parseTrainerCount,
+      2,
+    )
     .action(async (path: string, options: RunOptions) => {
       const { spec } = await readSpecFile(path);
       const started = Date.now();
@@ -107,13 +116,32 @@ class RunSession {
     });
     this.stopCallbacks.push(() => this.connection.close());
 
-    const echo = this.options.verbose ? process.stderr : undefined;
-    const trainer = await startTrainerWorker(this.config, { echo });
-    this.stopCallbacks.push(() => trainer.stop());
+    await this.startTrainers();
     const worker = await startCpuWorker(this.config);
     this.stopCallbacks.push(() => worker.shutdown());
     await this.startApi();
     if (stack.temporalUiUrl) process.stdout.write(`Temporal UI: ${stack.temporalUiUrl}\n`);
+  }
+
+  /**
+   * Local scale-out the way a cluster does it: more trainer processes on the same task queue.
+   * Each has its own metrics port: the first keeps the configured one, the others take free ones.
+   */
+  private async startTrainers() {
+    const echo = this.options.verbose ? process.stderr : undefined;
+    const environments: Array<Record<string, string>> = [{}];
+    while (environments.length < this.options.trainers) {
+      environments.push({ TTPGRID_TRAINER_METRICS_PORT: String(await findFreePort()) });
+    }
+
+    const started = await Promise.allSettled(
+      environments.map((env) => startTrainerWorker(this.config, { echo, env })),
+    );
+    for (const result of started) {
+      if (result.status === 'fulfilled') this.stopCallbacks.push(() => result.value.stop());
+    }
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   private async startApi() {
@@ -174,4 +202,15 @@ class RunSession {
     }
     this.stopCallbacks = [];
   }
+}
+
+function parseTrainerCount(value: string): number {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_TRAINERS) {
+    throw new CliError(
+      `--trainers: expected a whole number from 1 to ${MAX_TRAINERS}, got "${value}"`,
+      EXIT.badInput,
+    );
+  }
+  return count;
 }
