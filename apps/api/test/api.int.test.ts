@@ -171,6 +171,8 @@ describe('the API against the real stack', () => {
     const techniques = await get(`/api/experiments/${experimentId}/techniques`);
 
     expect(board.cells).toHaveLength(3);
+    const cases = board.cells.map((cell: { caseName: string }) => cell.caseName);
+    expect(cases).toEqual(['P', 'P>P', 'P+Asim>P']);
     expect(board.cells.every((cell: { n: number; mode: string }) => cell.n === 2)).toBe(true);
     const best = board.cells.filter((cell: { best: { macro: boolean } }) => cell.best.macro);
     expect(best.length).toBeGreaterThanOrEqual(1);

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -170,6 +173,50 @@ def test_worker_process_stops_gracefully_on_sigterm(
     rest = process.stderr.read() if process.stderr else ""
     assert process.returncode == 0, lines + rest
     assert "worker stopped" in rest
+
+
+def test_worker_stops_when_the_process_that_started_it_is_killed(
+    trainer_env: dict[str, str], temporal_address: str, tmp_path: Path
+) -> None:
+    env = subprocess_env({**trainer_env, "TEMPORAL_ADDRESS": temporal_address,
+                          "TTPGRID_TRAINER_EXIT_WITH_PARENT": "1"})  # fmt: skip
+    log_path = tmp_path / "trainer.log"
+    # A parent shell starts the trainer and waits; SIGKILL gives the shell no chance to stop it.
+    script = f'"{sys.executable}" -m ttpgrid_trainer worker 2> "{log_path}" & echo $!; wait'
+    parent = subprocess.Popen(["sh", "-c", script], env=env, stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    trainer_pid = int(parent.stdout.readline())
+    try:
+        deadline = time.monotonic() + 60
+        while "worker started" not in log_path.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        parent.kill()
+        parent.wait()
+
+        deadline = time.monotonic() + 30
+        while _alive(trainer_pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _alive(trainer_pid), log_path.read_text()
+    finally:
+        if _alive(trainer_pid):
+            os.kill(trainer_pid, signal.SIGKILL)
+
+    output = log_path.read_text()
+    assert "parent process gone; stopping" in output
+    assert "worker stopped" in output
+
+
+def _alive(pid: int) -> bool:
+    try:
+        waited, _ = os.waitpid(pid, os.WNOHANG)  # reaps it if it became our child
+        return waited == 0
+    except ChildProcessError:
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/status").read_text().find("State:\tZ") == -1
 
 
 def finetune_spec(store: LocalArtifactStore, stage_key: str, epochs: int) -> dict[str, Any]:

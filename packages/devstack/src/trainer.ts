@@ -57,6 +57,8 @@ function trainerEnvironment(config: TtpgridConfig, extra: Record<string, string>
     TEMPORAL_NAMESPACE: config.temporalNamespace,
     TTPGRID_TRAINER_TASK_QUEUE: config.trainerTaskQueue,
     TTPGRID_ARTIFACT_DIR: config.artifactDir,
+    // Stop when this process is gone, even if it was SIGKILLed before it could stop the trainer.
+    TTPGRID_TRAINER_EXIT_WITH_PARENT: '1',
     ...extra,
   };
 }

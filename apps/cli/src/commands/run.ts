@@ -5,7 +5,13 @@ import { apiOptionsFromEnvironment, createApiApp } from '@ttpgrid/api';
 import { LocalArtifactStore } from '@ttpgrid/artifacts';
 import { createLogger, loadConfig, type TtpgridConfig } from '@ttpgrid/config';
 import { createDatabase, type Database } from '@ttpgrid/db';
-import { findFreePort, startDevStack, startTrainerWorker, type DevStack } from '@ttpgrid/devstack';
+import {
+  findFreePort,
+  startDevStack,
+  startTrainerWorker,
+  takeOverShutdownSignals,
+  type DevStack,
+} from '@ttpgrid/devstack';
 import {
   experimentProgress,
   renderExperimentTable,
@@ -54,6 +60,7 @@ export function registerRunCommand(program: Command) {
         process.stderr.write(`\n${signal}: stopping the services this run started\n`);
         void session.close().finally(() => process.exit(130));
       };
+      takeOverShutdownSignals();
       if (!options.serve) {
         process.once('SIGINT', stopOnSignal);
         process.once('SIGTERM', stopOnSignal);

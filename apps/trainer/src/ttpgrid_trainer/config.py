@@ -55,6 +55,10 @@ class TrainerSettings(BaseModel):
     heartbeat_seconds: float = Field(5.0, alias="TTPGRID_TRAINER_HEARTBEAT_SECONDS", gt=0, le=600)
     log_every_steps: int = Field(20, alias="TTPGRID_TRAINER_LOG_EVERY", ge=1)
     device: str = Field("auto", alias="TTPGRID_TRAINER_DEVICE", pattern=r"^(auto|cpu|cuda(:\d+)?)$")
+    # Set by a parent that starts the trainer as its child (`ttpgrid run`, the test suites): the
+    # trainer stops gracefully when that parent is gone, even after a SIGKILL that left it no
+    # chance to stop its children.
+    exit_with_parent: bool = Field(False, alias="TTPGRID_TRAINER_EXIT_WITH_PARENT")
     # torch.compile of the fine-tuned model (dynamic shapes); off by default, worth it on GPUs.
     compile: bool = Field(False, alias="TTPGRID_TRAINER_COMPILE")
 

@@ -59,6 +59,16 @@ def _install_signal_handlers(stop: asyncio.Event) -> None:
         loop.add_signal_handler(number, stop.set)
 
 
+async def _stop_when_orphaned(stop: asyncio.Event, interval: float = 1.0) -> None:
+    """Sets `stop` once the process that started this one has gone (we are re-parented)."""
+    parent = os.getppid()
+    while not stop.is_set():
+        await asyncio.sleep(interval)
+        if os.getppid() != parent:
+            log.warning("parent process gone; stopping", parentPid=parent)
+            stop.set()
+
+
 async def connect(settings: TrainerSettings, attempts: int = 30) -> Client:
     """Connects to Temporal, retrying for about `attempts` seconds while the server starts."""
     for attempt in range(1, attempts + 1):
@@ -81,6 +91,9 @@ async def serve(settings: TrainerSettings, stop: asyncio.Event | None = None) ->
         stop = asyncio.Event()
         _install_signal_handlers(stop)
 
+    orphan_watch = (
+        asyncio.create_task(_stop_when_orphaned(stop)) if settings.exit_with_parent else None
+    )
     start_metrics_server(settings)
     _import_training_stack()
     client = await connect(settings)
@@ -100,6 +113,8 @@ async def serve(settings: TrainerSettings, stop: asyncio.Event | None = None) ->
         log.info("worker stopping", graceSeconds=settings.grace_seconds)
         await worker.shutdown()
         await running
+    if orphan_watch is not None:
+        orphan_watch.cancel()
     log.info("worker stopped")
 
 

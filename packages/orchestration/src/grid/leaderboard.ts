@@ -106,10 +106,28 @@ async function visibleExperiments(db: Database, filters: LeaderboardFilters) {
   return rows.map((row) => ({ ...row, spec: row.spec as unknown as GridSpec }));
 }
 
+/** Rows in the order the spec lists its cases and encoders (the paper's table order). */
+function inSpecOrder(rows: ResultRow[], spec: GridSpec): ResultRow[] {
+  const position = (list: readonly string[], value: string) => {
+    const index = list.indexOf(value);
+    return index === -1 ? list.length : index;
+  };
+  const cases = spec.cases ?? [];
+  const encoders = spec.encoders ?? [];
+  return [...rows].sort(
+    (a, b) =>
+      position(cases, a.case) - position(cases, b.case) ||
+      position(encoders, a.encoderName) - position(encoders, b.encoderName),
+  );
+}
+
 function experimentCells(experiment: ExperimentInfo, rows: ResultRow[]): LeaderboardCell[] {
   const model = buildTable({ rows });
   const tableCells = model.rows.flatMap((row) => (row.kind === 'case' ? row.cells : []));
-  const groups = groupBy(rows, (row) => `${row.case}\u0000${row.encoder}`);
+  const groups = groupBy(
+    inSpecOrder(rows, experiment.spec),
+    (row) => `${row.case}\u0000${row.encoder}`,
+  );
 
   return [...groups.values()].map((cellRows) => {
     const first = cellRows[0]!;
