@@ -35,11 +35,8 @@ async function main() {
   await page.goto(`${apiUrl}/#/leaderboard?experiment=${experimentId}`);
   const grid = page.getByRole('table').first();
   await grid.waitFor();
-  const shown = await grid
-    .locator('tbody tr')
-    .evaluateAll((rows) =>
-      rows.map((row) => Array.from(row.querySelectorAll('th, td')).map((c) => c.textContent ?? '')),
-    );
+  const rows = await grid.locator('tbody tr').all();
+  const shown = await Promise.all(rows.map((row) => row.locator('th, td').allTextContents()));
   if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
   await browser.close();
 

@@ -177,6 +177,7 @@ describe('the API against the real stack', () => {
     const best = board.cells.filter((cell: { best: { macro: boolean } }) => cell.best.macro);
     expect(best.length).toBeGreaterThanOrEqual(1);
     expect(board.comparisons.length).toBeGreaterThanOrEqual(4);
+    expectBootstrapsMatchTheCells(board);
     expect(techniques.techniques.length).toBeGreaterThanOrEqual(73);
     expect(techniques.techniques.some((row: { minority: boolean }) => row.minority)).toBe(true);
     const baseline = techniques.techniques[0].cells.find(
@@ -442,4 +443,48 @@ function appendToDescriptions(path: string) {
       return JSON.stringify(object);
     });
   writeFileSync(path, lines.join('\n'));
+}
+
+interface BoardCell {
+  caseName: string;
+  encoder: string;
+  micro: { mean: number };
+  macro: { mean: number };
+}
+interface BoardComparison {
+  treatment: string;
+  baseline: string;
+  encoder: string;
+  metric: 'micro' | 'macro';
+  bootstrap: {
+    difference: number;
+    ci: { lower: number; upper: number };
+    pValue: number;
+    adjustedP: number;
+    sentences: number;
+  } | null;
+}
+
+/**
+ * On the full test set the bootstrap's difference is the difference of the cells' seed means
+ * (both scores are computed from the same stored predictions), its interval holds it, and the
+ * Holm-adjusted p-value is never below the raw one.
+ */
+function expectBootstrapsMatchTheCells(board: {
+  cells: BoardCell[];
+  comparisons: BoardComparison[];
+}) {
+  const cell = (caseName: string, encoder: string) =>
+    board.cells.find((item) => item.caseName === caseName && item.encoder === encoder)!;
+  for (const comparison of board.comparisons) {
+    const bootstrap = comparison.bootstrap!;
+    const treatment = cell(comparison.treatment, comparison.encoder)[comparison.metric].mean;
+    const baseline = cell(comparison.baseline, comparison.encoder)[comparison.metric].mean;
+
+    expect(bootstrap.sentences).toBe(382);
+    expect(bootstrap.difference).toBeCloseTo(treatment - baseline, 9);
+    expect(bootstrap.ci.lower).toBeLessThanOrEqual(bootstrap.ci.upper);
+    expect(bootstrap.pValue).toBeGreaterThan(0);
+    expect(bootstrap.adjustedP).toBeGreaterThanOrEqual(bootstrap.pValue);
+  }
 }

@@ -9,6 +9,7 @@ export * from './grid/data-watch-activities';
 export * from './grid/environment';
 export * from './grid/experiment-views';
 export * from './grid/leaderboard';
+export * from './grid/sentence-bootstrap';
 export * from './grid/plan-store';
 export * from './grid/retention';
 export * from './grid/rerun';

@@ -62,6 +62,17 @@ export const LeaderboardSchema = z.object({
       pValue: z.number().nullable(),
       adjustedP: z.number().nullable(),
       significant: z.boolean(),
+      bootstrap: z
+        .object({
+          difference: z.number(),
+          ci: Interval,
+          pValue: z.number(),
+          adjustedP: z.number().nullable(),
+          resamples: z.int(),
+          sentences: z.int(),
+        })
+        .nullable()
+        .describe('paired bootstrap over test sentences (seed-averaged scores), Holm-adjusted'),
     }),
   ),
 });

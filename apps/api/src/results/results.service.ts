@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { z } from 'zod';
 
+import type { ArtifactStore } from '@ttpgrid/artifacts';
 import type { TtpgridConfig } from '@ttpgrid/config';
 import type { Database } from '@ttpgrid/db';
 import {
@@ -12,7 +13,7 @@ import {
   type LeaderboardFilters,
 } from '@ttpgrid/orchestration';
 
-import { API_CONFIG, DATABASE } from '../tokens';
+import { API_CONFIG, ARTIFACT_STORE, DATABASE } from '../tokens';
 import type { CompareQuery, TableQuery } from './results.dto';
 
 const CONTENT_TYPES = {
@@ -27,6 +28,7 @@ export class ResultsService {
   constructor(
     @Inject(API_CONFIG) private readonly config: TtpgridConfig,
     @Inject(DATABASE) private readonly db: Database,
+    @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
   ) {}
 
   async table(experimentId: string, query: z.output<typeof TableQuery>) {
@@ -43,7 +45,7 @@ export class ResultsService {
   }
 
   leaderboard(filters: LeaderboardFilters) {
-    return leaderboard(this.db, filters);
+    return leaderboard(this.db, filters, this.store);
   }
 
   techniques(experimentId: string) {

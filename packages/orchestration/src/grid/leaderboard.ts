@@ -1,3 +1,4 @@
+import type { ArtifactStore } from '@ttpgrid/artifacts';
 import type { Database, Prisma } from '@ttpgrid/db';
 import { parseCase, type GridSpec } from '@ttpgrid/grid';
 import {
@@ -13,6 +14,7 @@ import {
 
 import { distinct, groupBy, loadResultRows, type Axes, type ResultRow } from './result-rows';
 import { finiteOrNull } from './results';
+import { adjustBootstraps, bootstrapCells, type SentenceBootstrap } from './sentence-bootstrap';
 
 export interface LeaderboardFilters {
   experiment?: string;
@@ -57,6 +59,8 @@ export interface LeaderboardComparison {
   pValue: number | null;
   adjustedP: number | null;
   significant: boolean;
+  /** Paired bootstrap over test sentences; null without stored predictions or a store. */
+  bootstrap: SentenceBootstrap | null;
 }
 
 interface ExperimentInfo {
@@ -70,7 +74,11 @@ interface ExperimentInfo {
  * the best and significance marks of that experiment's own table (Holm over its tests), and the
  * spec's comparisons (default: each case against P plus the paper's claims) per experiment.
  */
-export async function leaderboard(db: Database, filters: LeaderboardFilters = {}) {
+export async function leaderboard(
+  db: Database,
+  filters: LeaderboardFilters = {},
+  store: ArtifactStore | null = null,
+) {
   const experiments = await visibleExperiments(db, filters);
   const rows = await loadResultRows(db, {
     experimentId: { in: experiments.map((experiment) => experiment.id) },
@@ -83,7 +91,7 @@ export async function leaderboard(db: Database, filters: LeaderboardFilters = {}
     const experimentRows = byExperiment.get(experiment.id) ?? [];
     if (experimentRows.length === 0) continue;
     cells.push(...experimentCells(experiment, experimentRows));
-    comparisons.push(...experimentComparisons(experiment, experimentRows));
+    comparisons.push(...(await experimentComparisons(experiment, experimentRows, db, store)));
   }
 
   return {
@@ -196,21 +204,49 @@ function normalisedCase(name: string): string {
   }
 }
 
-function experimentComparisons(
+/**
+ * Welch over seeds for every comparison, Holm-adjusted across the experiment's table; with the
+ * artifact store, also the paired bootstrap over test sentences (Holm-adjusted the same way).
+ */
+async function experimentComparisons(
   experiment: ExperimentInfo,
   rows: ResultRow[],
-): LeaderboardComparison[] {
+  db: Database,
+  store: ArtifactStore | null,
+): Promise<LeaderboardComparison[]> {
   const columns = new Map(rows.map((row) => [row.encoder, row]));
   const results = testComparisons(rows, comparisonsFor(experiment.spec, rows));
-  return results.map((result) =>
-    comparisonView(experiment.id, result, columns.get(result.encoder)),
+  const bootstraps = await Promise.all(
+    results.map((result) => (store ? sentenceBootstrap(result, rows, db, store) : null)),
   );
+  adjustBootstraps(bootstraps);
+
+  return results.map((result, index) =>
+    comparisonView(experiment.id, result, columns.get(result.encoder), bootstraps[index] ?? null),
+  );
+}
+
+async function sentenceBootstrap(
+  result: ComparisonResult,
+  rows: readonly ResultRow[],
+  db: Database,
+  store: ArtifactStore,
+): Promise<SentenceBootstrap | null> {
+  const cell = (caseName: string) =>
+    rows.filter((row) => row.encoder === result.encoder && row.case === caseName);
+  const treatment = cell(result.treatment);
+  const baseline = cell(result.baseline);
+  if (treatment.length === 0 || baseline.length === 0) return null;
+
+  const computed = await bootstrapCells(db, store, treatment, baseline, result.metric);
+  return computed && { ...computed, adjustedP: null };
 }
 
 function comparisonView(
   experimentId: string,
   result: ComparisonResult,
   column: ResultRow | undefined,
+  bootstrap: SentenceBootstrap | null,
 ): LeaderboardComparison {
   return {
     experimentId,
@@ -225,6 +261,7 @@ function comparisonView(
     pValue: result.welch?.pValue ?? null,
     adjustedP: result.adjustedP,
     significant: result.significant,
+    bootstrap,
   };
 }
 

@@ -37,6 +37,8 @@ export interface ResultRow extends RunRow {
   datasetVersionId: string;
   minorityMacroF1: number | null;
   majorityMacroF1: number | null;
+  /** The run's per-sentence test predictions (artifact), for the paired bootstrap. */
+  predictionsKey: string | null;
 }
 
 const AXIS_PREFIXES = ['hyperparameters.', 'augmentation.', 'dataset.'];
@@ -86,6 +88,7 @@ export async function loadResultRows(
       macroF1: run.macroF1 ?? 0,
       minorityMacroF1: run.minorityMacroF1,
       majorityMacroF1: run.majorityMacroF1,
+      predictionsKey: run.predictionsKey,
     };
   });
 }
