@@ -188,8 +188,9 @@ def test_worker_stops_when_the_process_that_started_it_is_killed(
     trainer_pid = int(parent.stdout.readline())
     try:
         deadline = time.monotonic() + 60
-        while "worker started" not in log_path.read_text() and time.monotonic() < deadline:
+        while not _logged(log_path, "worker started") and time.monotonic() < deadline:
             time.sleep(0.2)
+        assert _logged(log_path, "worker started")
         parent.kill()
         parent.wait()
 
@@ -204,6 +205,10 @@ def test_worker_stops_when_the_process_that_started_it_is_killed(
     output = log_path.read_text()
     assert "parent process gone; stopping" in output
     assert "worker stopped" in output
+
+
+def _logged(path: Path, needle: str) -> bool:
+    return path.exists() and needle in path.read_text()
 
 
 def _alive(pid: int) -> bool:
