@@ -2,10 +2,13 @@ import type { MouseEvent } from 'react';
 
 import { TokenDialog } from './components/token-dialog';
 import { hashHref, useRoute, type Route } from './routing/hash-route';
+import { ClassifyView } from './views/classify/classify-view';
 import { CompareView } from './views/compare/compare-view';
 import { ExperimentView } from './views/experiments/experiment-view';
 import { ExperimentsView } from './views/experiments/experiments-view';
 import { LeaderboardView } from './views/leaderboard/leaderboard-view';
+import { ModelView } from './views/models/model-view';
+import { ModelsView } from './views/models/models-view';
 import { RunView } from './views/runs/run-view';
 import { TechniquesView } from './views/techniques/techniques-view';
 
@@ -14,6 +17,8 @@ const SECTIONS = [
   { segment: 'leaderboard', label: 'Leaderboard' },
   { segment: 'techniques', label: 'Techniques' },
   { segment: 'compare', label: 'Compare' },
+  { segment: 'models', label: 'Models' },
+  { segment: 'classify', label: 'Classify' },
 ] as const;
 
 export function App() {
@@ -72,6 +77,11 @@ function CurrentView({ route }: { route: Route }) {
       return id ? <RunView runId={id} /> : <p>Choose a run from an experiment.</p>;
     case 'compare':
       return <CompareView route={route} />;
+    case 'models':
+      return id ? <ModelView key={id} modelId={id} /> : <ModelsView />;
+    case 'classify':
+      // A new ?model= starts a fresh form for that model.
+      return <ClassifyView key={route.params.get('model') ?? ''} route={route} />;
     default:
       return (
         <p>

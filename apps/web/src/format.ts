@@ -68,3 +68,14 @@ function shortAxisName(path: string): string {
 export function shortId(id: string): string {
   return id.length > 8 ? id.slice(0, 8) : id;
 }
+
+/** A probability or threshold with three decimals, e.g. 0.87312 → "0.873". */
+export function formatProbability(value: number | null | undefined): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(3);
+}
+
+/** A share as a percentage with one decimal and a per cent sign, e.g. 0.125 → "12.5 %". */
+export function formatShare(value: number | null | undefined): string {
+  const text = formatPercent(value);
+  return text === '–' ? text : `${text} %`;
+}

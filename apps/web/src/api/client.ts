@@ -40,6 +40,16 @@ export async function getText(path: string, signal?: AbortSignal): Promise<strin
   return response.text();
 }
 
+/** POSTs a JSON body; the answer is left to the caller (JSON, or a file to save). */
+export async function postJson(path: string, body: unknown, signal?: AbortSignal) {
+  return apiFetch(path, {
+    method: 'POST',
+    signal,
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
 async function errorMessage(response: Response): Promise<string> {
   const fallback = `${response.status} ${response.statusText}`.trim();
   try {

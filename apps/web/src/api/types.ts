@@ -117,6 +117,15 @@ export interface LeaderboardComparison {
   pValue: number | null;
   adjustedP: number | null;
   significant: boolean;
+  /** Paired bootstrap over test sentences (seed-averaged scores), Holm-adjusted per table. */
+  bootstrap: {
+    difference: number;
+    ci: Interval;
+    pValue: number;
+    adjustedP: number | null;
+    resamples: number;
+    sentences: number;
+  } | null;
 }
 
 export interface Leaderboard {
@@ -285,4 +294,137 @@ export interface DatasetVersion {
   createdAt: string;
   sentences?: number;
   classes?: number;
+}
+
+/** Top-1 scores of a deployed model over one set of sentences. */
+export interface SplitScores {
+  sentences: number;
+  microF1: number;
+  macroF1: number;
+}
+
+/** GET /api/models: one deployed model (apps/api/src/models/models.dto.ts). */
+export interface ModelSummary {
+  id: string;
+  createdAt: string;
+  active: boolean;
+  experimentId: string;
+  experimentName: string;
+  runId: string;
+  caseName: string;
+  encoder: string;
+  seed: number;
+  datasetVersionId: string;
+  attackVersion: string;
+  /** The calibrated default threshold: a technique is shown at or above it. */
+  threshold: number;
+  /** Share of held-out negative sentences (no technique) that still show one at the threshold. */
+  negativeShare: number;
+  test: SplitScores;
+  ood: SplitScores | null;
+}
+
+export interface ModelEvaluation extends SplitScores {
+  set: 'dev' | 'test' | 'ood';
+  inDistribution: boolean;
+}
+
+export interface ModelProvenance {
+  experiment?: { id: string; name: string };
+  run?: {
+    id: string;
+    runKey: string;
+    caseName: string;
+    encoder: string;
+    seed: number;
+    stageKeys?: string[];
+    hyperparameters?: { mode?: string } & Record<string, unknown>;
+  };
+  datasetVersion?: { id: string; label: string };
+  attackVersion?: string;
+  manifestKey?: string;
+  maxLength?: number;
+  techniqueCount?: number;
+}
+
+export interface ThresholdPoint {
+  threshold: number;
+  devMicroF1: number;
+  devPrecision: number;
+  devRecall: number;
+  negativeShare: number;
+}
+
+/** How the default threshold was chosen (DeployCalibration in packages/orchestration). */
+export interface ModelCalibration extends Partial<Omit<ThresholdPoint, 'negativeShare'>> {
+  rule?: string;
+  maxNegativeShare?: number;
+  calibrationNegativeShare?: number;
+  measurementNegativeShare?: number;
+  devSentences?: number;
+  negatives?: { available: number; used: number; calibration: number; measurement: number };
+  curve?: ThresholdPoint[];
+}
+
+export interface ModelSelection {
+  rule?: string;
+  epoch?: number;
+  devMacroF1?: number;
+  devMicroF1?: number;
+  candidates?: number;
+}
+
+export interface ModelDetail extends ModelSummary {
+  provenance: ModelProvenance;
+  evaluation: ModelEvaluation[];
+  metrics: { selection?: ModelSelection } & Record<string, unknown>;
+  calibration: ModelCalibration;
+  techniques: { id: string; name: string }[];
+}
+
+export type ReportFormat = 'text' | 'markdown' | 'html';
+
+/** The JSON body of POST /api/classify and /api/classify/navigator. */
+export interface ClassifyRequest {
+  text: string;
+  format?: ReportFormat;
+  modelId?: string;
+  topK?: number;
+  threshold?: number;
+  title?: string;
+}
+
+export interface TechniqueScore {
+  id: string;
+  name: string;
+  probability: number;
+}
+
+export interface TechniqueSummary {
+  id: string;
+  name: string;
+  maxProbability: number;
+  sentenceCount: number;
+  /** Its strongest sentences, most probable first. */
+  sentences: { index: number; text: string; probability: number }[];
+}
+
+export interface Classification {
+  model: {
+    manifestKey: string;
+    modelId?: string;
+    attackVersion?: string;
+    techniqueCount: number;
+    maxLength?: number;
+  };
+  format: ReportFormat;
+  topK: number;
+  threshold: number;
+  sentences: { index: number; text: string; techniques: TechniqueScore[] }[];
+  summary: {
+    sentences: number;
+    sentencesWithTechniques: number;
+    truncatedSentences: number;
+    techniques: TechniqueSummary[];
+  };
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 
 import { apiPath, getText } from '../api/client';
+import { saveFile } from './save-file';
 
 const FORMATS = [
   { format: 'markdown', label: 'Markdown', extension: 'md', type: 'text/markdown' },
@@ -52,15 +53,4 @@ export function ExportButtons({ experimentId, name }: { experimentId: string; na
 
 function fileStem(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'experiment';
-}
-
-function saveFile(fileName: string, text: string, type: string) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const anchor = document.createElement('a');
-  anchor.href = url;
-  anchor.download = fileName;
-  document.body.append(anchor);
-  anchor.click();
-  anchor.remove();
-  window.setTimeout(() => URL.revokeObjectURL(url), 1000);
 }

@@ -11,7 +11,8 @@ export function ComparisonTable({ comparisons }: { comparisons: LeaderboardCompa
       <TableRegion label="Significance tests">
         <table className="data-table">
           <caption>
-            Welch tests over seeds, difference in points with 95 % interval, Holm-adjusted p
+            Welch tests over seeds and paired bootstraps over test sentences: difference in points
+            with 95 % interval, Holm-adjusted p
           </caption>
           <thead>
             <tr>
@@ -22,6 +23,8 @@ export function ComparisonTable({ comparisons }: { comparisons: LeaderboardCompa
               <th scope="col">95 % interval</th>
               <th scope="col">Adjusted p</th>
               <th scope="col">Significant</th>
+              <th scope="col">Bootstrap 95 % interval</th>
+              <th scope="col">Bootstrap adjusted p</th>
             </tr>
           </thead>
           <tbody>
@@ -39,10 +42,10 @@ export function ComparisonTable({ comparisons }: { comparisons: LeaderboardCompa
                 <td>{row.metric === 'micro' ? 'Micro-F1' : 'Macro-F1'}</td>
                 <td className="number">{formatGain(row.difference)}</td>
                 <td className="number">{formatInterval(row.ci)}</td>
-                <td className="number">
-                  {row.adjustedP === null ? '–' : row.adjustedP.toFixed(3)}
-                </td>
+                <td className="number">{formatP(row.adjustedP)}</td>
                 <td>{row.significant ? 'yes' : 'no'}</td>
+                <td className="number">{formatInterval(row.bootstrap?.ci ?? null)}</td>
+                <td className="number">{formatP(row.bootstrap?.adjustedP ?? null)}</td>
               </tr>
             ))}
           </tbody>
@@ -50,4 +53,8 @@ export function ComparisonTable({ comparisons }: { comparisons: LeaderboardCompa
       </TableRegion>
     </details>
   );
+}
+
+function formatP(value: number | null): string {
+  return value === null ? '–' : value.toFixed(3);
 }
