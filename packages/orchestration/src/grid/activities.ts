@@ -35,6 +35,7 @@ import {
 import { classificationReport, macroF1Split } from '@ttpgrid/metrics';
 import { recordFinishedStage, type TtpgridMetrics } from '@ttpgrid/telemetry';
 
+import { precomputeBootstraps } from './leaderboard';
 import type { StoredPlan } from './plan-store';
 import {
   EXPERIMENT_STATUS,
@@ -251,6 +252,7 @@ export function createGridActivities(deps: GridActivityDependencies) {
 
     /** Sets the final status from the runs: succeeded, or completed with failures. */
     async completeExperiment(experimentId: string, progress?: ExperimentProgress): Promise<string> {
+      await precomputeBootstrapsOrWarn(db, store, experimentId);
       const failed = await db.run.count({
         where: { experimentId, status: { not: RUN_STATUS.succeeded } },
       });
@@ -336,6 +338,21 @@ function cachedOutcome(stage: { key: string; checkpointKey: string | null; resul
     cached: true,
     output: (stage.result as TrainStageOutput | null) ?? null,
   } satisfies StageOutcome;
+}
+
+/** The leaderboard's bootstraps, before the experiment shows as finished; never fails it. */
+async function precomputeBootstrapsOrWarn(
+  db: Database,
+  store: ArtifactStore,
+  experimentId: string,
+) {
+  const started = Date.now();
+  try {
+    const comparisons = await precomputeBootstraps(db, store, experimentId);
+    log.info('bootstraps computed', { experimentId, comparisons, ms: Date.now() - started });
+  } catch (error) {
+    log.warn('bootstraps not computed', { experimentId, error: String(error) });
+  }
 }
 
 function embeddingsIdentity(request: EmbedSentencesInput, weightsHash: string): string {

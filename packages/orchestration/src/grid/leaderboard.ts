@@ -91,7 +91,8 @@ export async function leaderboard(
     const experimentRows = byExperiment.get(experiment.id) ?? [];
     if (experimentRows.length === 0) continue;
     cells.push(...experimentCells(experiment, experimentRows));
-    comparisons.push(...(await experimentComparisons(experiment, experimentRows, db, store)));
+    const sentences = store && { db, store, compute: false };
+    comparisons.push(...(await experimentComparisons(experiment, experimentRows, sentences)));
   }
 
   return {
@@ -204,6 +205,32 @@ function normalisedCase(name: string): string {
   }
 }
 
+interface BootstrapSource {
+  db: Database;
+  store: ArtifactStore;
+  /** False on requests: only bootstraps computed when the experiment finished are shown. */
+  compute: boolean;
+}
+
+/**
+ * Computes and memoises the paired bootstraps of an experiment's comparisons (when it finishes),
+ * so the leaderboard only reads them. Returns how many comparisons got one.
+ */
+export async function precomputeBootstraps(
+  db: Database,
+  store: ArtifactStore,
+  experimentId: string,
+): Promise<number> {
+  const experiment = await db.experiment.findUniqueOrThrow({
+    where: { id: experimentId },
+    select: { id: true, name: true, spec: true },
+  });
+  const rows = await loadResultRows(db, { experimentId });
+  const info = { ...experiment, spec: experiment.spec as unknown as GridSpec };
+  const views = await experimentComparisons(info, rows, { db, store, compute: true });
+  return views.filter((view) => view.bootstrap !== null).length;
+}
+
 /**
  * Welch over seeds for every comparison, Holm-adjusted across the experiment's table; with the
  * artifact store, also the paired bootstrap over test sentences (Holm-adjusted the same way).
@@ -211,14 +238,14 @@ function normalisedCase(name: string): string {
 async function experimentComparisons(
   experiment: ExperimentInfo,
   rows: ResultRow[],
-  db: Database,
-  store: ArtifactStore | null,
+  sentences: BootstrapSource | null,
 ): Promise<LeaderboardComparison[]> {
   const columns = new Map(rows.map((row) => [row.encoder, row]));
   const results = testComparisons(rows, comparisonsFor(experiment.spec, rows));
-  const bootstraps = await Promise.all(
-    results.map((result) => (store ? sentenceBootstrap(result, rows, db, store) : null)),
-  );
+  const bootstraps: Array<SentenceBootstrap | null> = [];
+  for (const result of results) {
+    bootstraps.push(sentences ? await sentenceBootstrap(result, rows, sentences) : null);
+  }
   adjustBootstraps(bootstraps);
 
   return results.map((result, index) =>
@@ -229,8 +256,7 @@ async function experimentComparisons(
 async function sentenceBootstrap(
   result: ComparisonResult,
   rows: readonly ResultRow[],
-  db: Database,
-  store: ArtifactStore,
+  source: BootstrapSource,
 ): Promise<SentenceBootstrap | null> {
   const cell = (caseName: string) =>
     rows.filter((row) => row.encoder === result.encoder && row.case === caseName);
@@ -238,7 +264,8 @@ async function sentenceBootstrap(
   const baseline = cell(result.baseline);
   if (treatment.length === 0 || baseline.length === 0) return null;
 
-  const computed = await bootstrapCells(db, store, treatment, baseline, result.metric);
+  const { db, store, compute } = source;
+  const computed = await bootstrapCells(db, store, treatment, baseline, result.metric, compute);
   return computed && { ...computed, adjustedP: null };
 }
 

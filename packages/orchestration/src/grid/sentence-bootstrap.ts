@@ -14,8 +14,12 @@ import type { ResultRow } from './result-rows';
 
 const log = createLogger('grid.bootstrap');
 
-/** Resamples and PRNG seed of every stored comparison; part of each memo's identity. */
-export const BOOTSTRAP_RESAMPLES = 1000;
+/**
+ * Resamples and PRNG seed of every stored comparison; part of each memo's identity. The smallest
+ * two-sided p-value is 2 / (B + 1) = 0.0004, so a difference can survive Holm's correction over
+ * up to 125 comparisons at 0.05 (with 1,000 resamples it could not over the smoke grid's 36).
+ */
+export const BOOTSTRAP_RESAMPLES = 5000;
 export const BOOTSTRAP_SEED = 0;
 
 /** A paired bootstrap over test sentences of two cells (their seed-averaged scores). */
@@ -34,7 +38,8 @@ type Computed = Omit<SentenceBootstrap, 'adjustedP'>;
 /**
  * The paired bootstrap of `treatment` − `baseline` over the test sentences, from the runs' stored
  * predictions; memoised as a derivation keyed by both sides' prediction artifacts. Null when a
- * run has no predictions or the two sides were not tested on the same sentences.
+ * run has no predictions, the two sides were not tested on the same sentences, or (with
+ * `compute` false, as on API requests) it has not been computed yet.
  */
 export async function bootstrapCells(
   db: Database,
@@ -42,6 +47,7 @@ export async function bootstrapCells(
   treatment: readonly ResultRow[],
   baseline: readonly ResultRow[],
   metric: MetricName,
+  compute: boolean,
 ): Promise<Computed | null> {
   const keysA = predictionKeys(treatment);
   const keysB = predictionKeys(baseline);
@@ -57,6 +63,7 @@ export async function bootstrapCells(
   });
   const memo = await db.derivation.findUnique({ where: { identity } });
   if (memo?.summary) return memo.summary as unknown as Computed;
+  if (!compute) return null;
 
   const computed = await computeBootstrap(store, keysA, keysB, metric);
   if (!computed) return null;
