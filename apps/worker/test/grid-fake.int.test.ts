@@ -103,6 +103,12 @@ describe('grid workflows with a fake trainer on real Temporal and Postgres', () 
     await waitForStatus(submission.experimentId, ['succeeded']);
 
     expect(trainer.trainedStages.length - before).toBe(8);
+    // 6 runs fill 10 stage slots: 8 stages trained once each, the P stage of each seed shared.
+    const finished = await db.experiment.findUniqueOrThrow({
+      where: { id: submission.experimentId },
+    });
+    const progress = finished.progress as { stagesTrained: number; stagesCached: number };
+    expect([progress.stagesTrained, progress.stagesCached]).toEqual([8, 2]);
     const runs = await db.run.findMany({ where: { experimentId: submission.experimentId } });
     expect(runs.every((run) => run.status === 'succeeded' && run.microF1 !== null)).toBe(true);
     const metrics = await db.classMetric.count({ where: { runId: { in: runs.map((r) => r.id) } } });

@@ -316,9 +316,16 @@ class ExperimentState {
     this.total = runs.length + this.succeeded + this.failed;
   }
 
+  /** Stage keys this execution saw trained: a second run waiting on one counts it as reused. */
+  private readonly trainedKeys = new Set<string>();
+
   countStage(outcome: StageOutcome) {
-    if (outcome.cached) this.stagesCached += 1;
-    else this.stagesTrained += 1;
+    if (outcome.cached || this.trainedKeys.has(outcome.stageKey)) {
+      this.stagesCached += 1;
+      return;
+    }
+    this.trainedKeys.add(outcome.stageKey);
+    this.stagesTrained += 1;
   }
 
   fail(run: RunTask) {
