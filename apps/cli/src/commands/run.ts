@@ -13,6 +13,8 @@ import {
   type DevStack,
 } from '@ttpgrid/devstack';
 import {
+  cancelExperiment,
+  isActiveStatus,
   experimentProgress,
   renderExperimentTable,
   submitExperiment,
@@ -56,15 +58,19 @@ export function registerRunCommand(program: Command) {
       const { spec } = await readSpecFile(path);
       const started = Date.now();
       const session = await RunSession.open(loadConfig(), options);
+      // Ctrl-C during the grid cancels this run's experiment (its finished stages stay reusable)
+      // and stops the services in order; with --serve, Ctrl-C after the table stops them too.
       const stopOnSignal = (signal: NodeJS.Signals) => {
-        process.stderr.write(`\n${signal}: stopping the services this run started\n`);
-        void session.close().finally(() => process.exit(130));
+        process.stderr.write(`\n${signal}: cancelling the grid, stopping what this run started\n`);
+        void session
+          .cancelSubmitted()
+          .catch((error: unknown) => log.warn('cancel failed', { error: String(error) }))
+          .then(() => session.close())
+          .finally(() => process.exit(130));
       };
       takeOverShutdownSignals();
-      if (!options.serve) {
-        process.once('SIGINT', stopOnSignal);
-        process.once('SIGTERM', stopOnSignal);
-      }
+      process.once('SIGINT', stopOnSignal);
+      process.once('SIGTERM', stopOnSignal);
       try {
         const submission = await session.submit(spec);
         const status = await session.follow(submission);
@@ -73,7 +79,11 @@ export function registerRunCommand(program: Command) {
         process.stdout.write(
           `\nexperiment ${submission.experimentId}: ${status} in ${seconds} s\n`,
         );
-        if (options.serve) await session.serve();
+        if (options.serve) {
+          process.removeListener('SIGINT', stopOnSignal);
+          process.removeListener('SIGTERM', stopOnSignal);
+          await session.serve();
+        }
         if (status !== 'succeeded') throw new CliError(`grid ended ${status}`, EXIT.runsFailed);
       } finally {
         await session.close();
@@ -87,6 +97,7 @@ class RunSession {
   private client!: Client;
   private db!: Database;
   private apiUrl: string | null = null;
+  private submittedId: string | null = null;
 
   private constructor(
     private config: TtpgridConfig,
@@ -159,6 +170,24 @@ class RunSession {
     process.stdout.write(`API and UI: ${this.apiUrl}\n`);
   }
 
+  /** Cancels the experiment this session submitted, if it is still running. */
+  async cancelSubmitted() {
+    if (!this.submittedId) return;
+    const outcome = await cancelExperiment(this.client, this.db, this.submittedId).catch(
+      (error: unknown) => log.warn('cancel failed', { error: String(error) }),
+    );
+    if (outcome === 'cancelling') await this.waitUntilStopped(this.submittedId);
+  }
+
+  private async waitUntilStopped(experimentId: string, timeoutMs = 30_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const experiment = await this.db.experiment.findUnique({ where: { id: experimentId } });
+      if (!experiment || !isActiveStatus(experiment.status)) return;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+
   async submit(spec: Parameters<typeof submitExperiment>[0]): Promise<Submission> {
     const store = new LocalArtifactStore(this.config.artifactDir);
     const submission = await submitExperiment(spec, {
@@ -167,6 +196,7 @@ class RunSession {
       store,
       client: this.client,
     });
+    this.submittedId = submission.experimentId;
     process.stdout.write(
       `experiment ${submission.experimentId}: ${submission.runs} runs, ` +
         `${submission.stages} stages (${submission.cachedStages} already trained)\n`,
