@@ -40,6 +40,9 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions) 
 
   const child = spawn(options.binary, serverArguments(options), {
     stdio: ['ignore', 'ignore', 'pipe'],
+    // Its own process group: a terminal's Ctrl-C reaches only the owner, which cancels its
+    // experiment through this server before stopping it.
+    detached: true,
   });
   const exited = watchEarlyExit(child);
 

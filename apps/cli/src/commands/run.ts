@@ -17,6 +17,7 @@ import {
   isActiveStatus,
   experimentProgress,
   renderExperimentTable,
+  signalCancel,
   submitExperiment,
   type Submission,
 } from '@ttpgrid/orchestration';
@@ -62,6 +63,10 @@ export function registerRunCommand(program: Command) {
       // and stops the services in order; with --serve, Ctrl-C after the table stops them too.
       const stopOnSignal = (signal: NodeJS.Signals) => {
         process.stderr.write(`\n${signal}: cancelling the grid, stopping what this run started\n`);
+        // A progress query in flight can fail once its channel closes; the process is ending.
+        process.on('uncaughtException', (error) =>
+          log.warn('error while stopping', { error: String(error) }),
+        );
         void session
           .cancelSubmitted()
           .catch((error: unknown) => log.warn('cancel failed', { error: String(error) }))
@@ -172,17 +177,26 @@ class RunSession {
 
   /** Cancels the experiment this session submitted, if it is still running. */
   async cancelSubmitted() {
-    if (!this.submittedId) return;
-    const outcome = await cancelExperiment(this.client, this.db, this.submittedId).catch(
-      (error: unknown) => log.warn('cancel failed', { error: String(error) }),
+    const experimentId = this.submittedId;
+    if (!experimentId) return;
+    const outcome = await cancelExperiment(this.client, this.db, experimentId).catch(
+      async (error: unknown) => {
+        // Postgres may be stopping already (a terminal's Ctrl-C reaches it too): signal the
+        // workflow directly; it finishes cancelling when the services next run.
+        log.warn('cancel through the database failed; signalling', { error: String(error) });
+        await signalCancel(this.client, experimentId);
+        return 'signalled';
+      },
     );
-    if (outcome === 'cancelling') await this.waitUntilStopped(this.submittedId);
+    if (outcome === 'cancelling') await this.waitUntilStopped(experimentId);
   }
 
   private async waitUntilStopped(experimentId: string, timeoutMs = 30_000) {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const experiment = await this.db.experiment.findUnique({ where: { id: experimentId } });
+      const experiment = await this.db.experiment
+        .findUnique({ where: { id: experimentId } })
+        .catch(() => null); // Postgres may be stopping too: nothing more to wait for
       if (!experiment || !isActiveStatus(experiment.status)) return;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }

@@ -11,6 +11,14 @@ import {
   type ExperimentProgress,
 } from './types';
 
+/**
+ * Sends the cancel signal straight to an experiment's workflow, without the database (which may
+ * already be stopping); the workflow records it and finishes cancelling when it next runs.
+ */
+export async function signalCancel(client: Client, experimentId: string) {
+  await client.workflow.getHandle(experimentWorkflowId(experimentId)).signal(cancelSignal);
+}
+
 /** Cancels a running experiment; stages that other experiments still need keep training. */
 export async function cancelExperiment(client: Client, db: Database, experimentId: string) {
   const experiment = await db.experiment.findUniqueOrThrow({ where: { id: experimentId } });
