@@ -186,7 +186,7 @@ describe('the API against the real stack', () => {
     expect(baseline.gainOverP).toBe(0);
   });
 
-  it('details a run: classes, confusions, misclassified sentences, dev curves, selections', async () => {
+  it('details a run: classes, confusions, misclassified, curves, selections', async () => {
     const run = await stack.db.run.findFirstOrThrow({
       where: { experimentId, caseName: 'P+Asim>P', seed: 1 },
     });

@@ -171,7 +171,7 @@ describe('deploying a fine-tuned run and classifying reports with it', () => {
     LONG,
   );
 
-  it('shows the model with provenance, calibration, negative share and OOD beside test', async () => {
+  it('shows the model: provenance, calibration, negative share, OOD beside test', async () => {
     const model = await get(`/api/models/${modelId}`);
     const run = await stack.db.run.findFirstOrThrow({ where: { experimentId } });
     const list = await get('/api/models');
@@ -278,7 +278,7 @@ describe('deploying a fine-tuned run and classifying reports with it', () => {
     }
   });
 
-  it('answers unknown models and deployments with 404, empty reports 400, large ones 413', async () => {
+  it('answers unknown models and deployments 404, empty reports 400, large ones 413', async () => {
     const unknown = await post('/api/classify', JSON.stringify({ text: 'x y.', modelId: 'nope' }));
     const markupOnly = await post('/api/classify', '<script>1</script><p> </p>', 'text/html');
     const large = await post('/api/classify', 'The actor ran whoami. '.repeat(4000), 'text/plain');

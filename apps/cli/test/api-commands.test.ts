@@ -323,8 +323,8 @@ describe('API failures and other commands', () => {
       },
     });
     expect(line).toBe(
-      '[████████████░░░░░░░░░░░░] 2/4 runs · 1 running · 1 failed · stages 3/6 (2 cached) · ' +
-        '90 s · running · ~30 s left',
+      '[████████████░░░░░░░░░░░░] 2/4 runs · 1 running · 1 failed · ' +
+        'stages 3/6 (2 cached) · 90 s · running · ~30 s left',
     );
   });
 });

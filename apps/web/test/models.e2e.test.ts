@@ -1,12 +1,11 @@
-import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 
 import { loadConfig } from '@ttpgrid/config';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Classification, ClassifyRequest, ModelDetail, ModelSummary } from '../src/api/types';
-import { launchBrowser, type BrowserSession } from './support/browser';
+import { launchBrowser, openView, takeScreenshots, type BrowserSession } from './support/browser';
 import {
   deployExperiment,
   linkRawDataWithOodSlice,
@@ -21,12 +20,6 @@ import {
   waitForExperiment,
   type UiStack,
 } from './support/ui-stack';
-
-const SCREENSHOTS = join(import.meta.dirname, '..', 'screenshots');
-const VIEWPORTS = {
-  wide: { width: 1280, height: 800 },
-  narrow: { width: 420, height: 900 },
-} as const;
 
 /**
  * The smallest grid that deploys: one minilm-l6 probe run (frozen encoder, linear head, three
@@ -86,7 +79,6 @@ beforeAll(async () => {
   modelId = await deployExperiment(stack, grid.experimentId, NEGATIVES_LIMIT, TRAIN_TIMEOUT);
   model = await readApi<ModelDetail>(stack, `/api/models/${modelId}`);
 
-  await mkdir(SCREENSHOTS, { recursive: true });
   browser = await launchBrowser();
   page = await browser.context.newPage();
   page.on('dialog', (dialog) => {
@@ -105,20 +97,12 @@ afterAll(async () => {
   if (dataFolder) await removeDataFolder(dataFolder);
 });
 
-/** Full-page screenshots of the current view at both window sizes. */
 async function screenshot(name: string) {
-  for (const [size, viewport] of Object.entries(VIEWPORTS)) {
-    await page.setViewportSize(viewport);
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${size}.png`), fullPage: true });
-  }
-  await page.setViewportSize(VIEWPORTS.wide);
+  await takeScreenshots(page, name);
 }
 
-/** Loads the view afresh (a hash change alone would keep the last view's state). */
 async function open(hash: string) {
-  await page.goto('about:blank');
-  await page.goto(`${stack.baseUrl}/#/${hash}`);
+  await openView(page, stack.baseUrl, hash);
 }
 
 // The page's number formats, restated: Table-3 percentages, three-decimal probabilities.

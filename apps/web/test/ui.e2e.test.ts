@@ -1,10 +1,9 @@
-import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { launchBrowser, type BrowserSession } from './support/browser';
+import { launchBrowser, openView, takeScreenshots, type BrowserSession } from './support/browser';
 import { expectedPivotCells } from './support/pivot-expectations';
 import {
   readApi,
@@ -14,12 +13,6 @@ import {
   type SubmittedGrid,
   type UiStack,
 } from './support/ui-stack';
-
-const SCREENSHOTS = join(import.meta.dirname, '..', 'screenshots');
-const VIEWPORTS = {
-  wide: { width: 1280, height: 800 },
-  narrow: { width: 420, height: 900 },
-} as const;
 
 const HOSTILE_NAME = 'ui grid <script>alert(1)</script>';
 const HOSTILE_DESCRIPTION =
@@ -56,7 +49,6 @@ beforeAll(async () => {
   second = await submitGrid(stack, { ...GRID, name: 'ui grid, stages reused' });
   await waitForExperiment(stack, second.experimentId, 120_000);
 
-  await mkdir(SCREENSHOTS, { recursive: true });
   browser = await launchBrowser();
   page = await browser.context.newPage();
   page.on('dialog', (dialog) => {
@@ -71,20 +63,12 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** Full-page screenshots of the current view at both window sizes. */
 async function screenshot(name: string) {
-  for (const [size, viewport] of Object.entries(VIEWPORTS)) {
-    await page.setViewportSize(viewport);
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${size}.png`), fullPage: true });
-  }
-  await page.setViewportSize(VIEWPORTS.wide);
+  await takeScreenshots(page, name);
 }
 
-/** Loads the view afresh (a hash change alone would keep the last view's state and focus). */
 async function open(hash: string) {
-  await page.goto('about:blank');
-  await page.goto(`${stack.baseUrl}/#/${hash}`);
+  await openView(page, stack.baseUrl, hash);
 }
 
 describe('the web UI against the real API, Postgres and a real probe grid', () => {

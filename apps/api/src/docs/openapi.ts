@@ -135,7 +135,8 @@ export function renderDocsPage(document: ReturnType<typeof buildOpenApiDocument>
     Object.entries(methods).map(([method, operation]) => {
       const op = operation as { summary: string; 'x-access': string; operationId: string };
       return (
-        `<tr><td><code>${method.toUpperCase()}</code></td><td><code>${escapeHtml(path)}</code></td>` +
+        `<tr><td><code>${method.toUpperCase()}</code></td>` +
+        `<td><code>${escapeHtml(path)}</code></td>` +
         `<td>${escapeHtml(op['x-access'])}</td><td>${escapeHtml(op.summary)}</td></tr>`
       );
     }),

@@ -85,7 +85,10 @@ async function connectIfReachable(url: string): Promise<Database | null> {
   }
 }
 
+const PROVISIONAL = ' (provisional: some encoders are not installed)';
+
 function render(report: PlanReport): string {
+  const epochs = report.exampleEpochsToTrain.toLocaleString('en');
   const cached =
     report.cachedStages === null ? 'unknown (database not reachable)' : report.cachedStages;
   const estimate =
@@ -93,14 +96,14 @@ function render(report: PlanReport): string {
       ? 'no measured rate yet for these encoders'
       : `${formatDuration(report.estimatedSeconds)} at measured rates`;
   return [
-    `grid ${report.name}${report.provisional ? ' (provisional: some encoders are not installed)' : ''}`,
+    `grid ${report.name}${report.provisional ? PROVISIONAL : ''}`,
     `  runs                 ${report.runs}`,
     `  stages (unique)      ${report.stages}`,
     `  stages (no sharing)  ${report.naiveStages}`,
     `  stages cached        ${cached}`,
     `  dataset versions     ${report.datasetVersions.join(', ')}`,
     `  encoders             ${report.encoders.join(', ')}  (mode ${report.mode.join(', ')})`,
-    `  compute to do        ${report.exampleEpochsToTrain.toLocaleString('en')} example-epochs; ${estimate}`,
+    `  compute to do        ${epochs} example-epochs; ${estimate}`,
     '',
   ].join('\n');
 }

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's Chromium: never a browser download (see stack-notes, "Browser tests"). */
 export const CHROMIUM_PATH = process.env.TTPGRID_CHROMIUM ?? '/usr/bin/chromium';
@@ -44,4 +44,27 @@ export async function launchBrowser(): Promise<BrowserSession> {
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+export const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'screenshots');
+export const VIEWPORTS = {
+  wide: { width: 1280, height: 800 },
+  narrow: { width: 420, height: 900 },
+} as const;
+
+/** Full-page screenshots of the current view at both window sizes, into apps/web/screenshots. */
+export async function takeScreenshots(page: Page, name: string) {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+    await page.setViewportSize(viewport);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${size}.png`), fullPage: true });
+  }
+  await page.setViewportSize(VIEWPORTS.wide);
+}
+
+/** Loads a view afresh: a hash change alone would keep the last view's state and focus. */
+export async function openView(page: Page, baseUrl: string, hash: string) {
+  await page.goto('about:blank');
+  await page.goto(`${baseUrl}/#/${hash}`);
 }
